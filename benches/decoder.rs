@@ -1,0 +1,2 @@
+//! Placeholder replaced by the decoder throughput benchmark.
+fn main() {}

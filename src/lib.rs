@@ -1,0 +1,11 @@
+//! webstomp-wasm: a browser STOMP 1.0/1.1/1.2 client written in Rust and compiled to
+//! WebAssembly.
+//!
+//! The crate is layered in one direction:
+//! - [`core`]: pure Rust, no browser and no clock. STOMP framing, the session state machine,
+//!   heart-beats and the SockJS codec. Builds and tests on the host.
+//! - `io` (wasm32 only): the browser transports, timers and the driver joining them to the core.
+//! - `api` (wasm32 only): the JavaScript surface described in `API.md`.
+#![deny(missing_docs)]
+
+pub mod core;
