@@ -1,9 +1,55 @@
 //! The streaming STOMP frame decoder.
 //!
-//! SIGNATURES ARE FIXED (the session depends on them); bodies are being written.
+//! Push received bytes in any chunking with [`Decoder::push`], then call [`Decoder::next`]
+//! until it returns `Ok(None)`:
+//!
+//! ```
+//! use webstomp_wasm::core::decoder::{Decoded, Decoder, Limits};
+//! use webstomp_wasm::core::version::Version;
+//!
+//! let mut decoder = Decoder::new(Limits::default());
+//! decoder.set_version(Version::V1_2);
+//! decoder.push(b"MESSAGE\ndestination:/queue/a\nmessage-id:7\nsubscription:0\n\nhel");
+//! assert_eq!(decoder.next().unwrap(), None); // the rest has not arrived yet
+//! decoder.push(b"lo\0\n");
+//! match decoder.next().unwrap() {
+//!     Some(Decoded::Frame(frame)) => {
+//!         assert_eq!(frame.headers.get("destination"), Some("/queue/a"));
+//!         assert_eq!(frame.body, b"hello");
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! assert_eq!(decoder.next().unwrap(), Some(Decoded::Heartbeat)); // the EOL after the NUL
+//! assert_eq!(decoder.next().unwrap(), None);
+//! ```
+//!
+//! The decoder follows the STOMP 1.2 grammar for every version: CRLF or LF line ends,
+//! `content-length` bodies that may hold NUL bytes, bodies without it ending at the first NUL,
+//! and EOLs between frames reported as heart-beats. Header text is unescaped per the version
+//! set with [`Decoder::set_version`] (never for CONNECT, STOMP and CONNECTED frames) and
+//! decoded as UTF-8 with invalid sequences replaced by U+FFFD.
+//!
+//! Work is linear in the input: each byte is scanned once however the input is chunked, and
+//! consumed bytes are dropped from the buffer only when that costs no more than they did.
+#![cfg_attr(
+    not(test),
+    deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)
+)]
+
+mod error;
+mod parser;
+#[cfg(test)]
+mod tests;
+
+pub use error::DecodeError;
 
 use super::frame::Frame;
 use super::version::Version;
+use parser::{Parser, Step};
+
+/// A buffer whose capacity exceeds this is given back once the bytes in it are consumed, so
+/// that memory returns after a large frame.
+const RELEASE_ABOVE: usize = 256 * 1024;
 
 /// Size limits, checked before any allocation they bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,26 +81,25 @@ pub enum Decoded {
     Heartbeat,
 }
 
-/// Why input could not be decoded. After an error the stream is unusable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecodeError {
-    /// The command line is not a STOMP command.
-    BadCommand,
-}
-
-impl std::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("bad STOMP command")
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
 /// A streaming decoder: push bytes in any chunking, pull frames and heart-beats.
 #[derive(Debug)]
 pub struct Decoder {
     limits: Limits,
     version: Version,
+    /// Received bytes; those before `start` are consumed.
+    buf: Vec<u8>,
+    /// Where the frame being received starts in `buf`.
+    start: usize,
+    parser: Parser,
+    /// The error that ended the stream.
+    failed: Option<DecodeError>,
+}
+
+impl Default for Decoder {
+    /// A decoder with [`Limits::default`].
+    fn default() -> Self {
+        Decoder::new(Limits::default())
+    }
 }
 
 impl Decoder {
@@ -64,6 +109,10 @@ impl Decoder {
         Decoder {
             limits,
             version: Version::V1_0,
+            buf: Vec::new(),
+            start: 0,
+            parser: Parser::new(),
+            failed: None,
         }
     }
 
@@ -72,18 +121,76 @@ impl Decoder {
         self.version = version;
     }
 
-    /// Appends received bytes.
+    /// Appends received bytes. After an error they are ignored.
     pub fn push(&mut self, bytes: &[u8]) {
-        let _ = (bytes, self.limits);
+        if self.failed.is_some() || bytes.is_empty() {
+            return;
+        }
+        self.compact();
+        self.buf.extend_from_slice(bytes);
     }
 
     /// The next frame or heart-beat, `Ok(None)` when more bytes are needed.
+    ///
+    /// After an error the decoder drops its buffer and returns the same error again.
+    // Not an `Iterator`: "need more bytes" and "error" are distinct from the end of a stream.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<Decoded>, DecodeError> {
-        Ok(None)
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let data = self.buf.get(self.start..).unwrap_or_default();
+        match self.parser.step(data, &self.limits, self.version) {
+            Ok(Step::NeedMore) => Ok(None),
+            Ok(Step::Heartbeat(len)) => {
+                self.consume(len);
+                Ok(Some(Decoded::Heartbeat))
+            }
+            Ok(Step::Frame(frame, len)) => {
+                self.consume(len);
+                self.parser.reset();
+                Ok(Some(Decoded::Frame(frame)))
+            }
+            Err(e) => {
+                self.failed = Some(e.clone());
+                self.buf = Vec::new();
+                self.start = 0;
+                self.parser = Parser::new();
+                Err(e)
+            }
+        }
     }
 
     /// Bytes received and not yet decoded.
     pub fn buffered(&self) -> usize {
-        0
+        self.buf.len().saturating_sub(self.start)
+    }
+
+    /// Marks `len` bytes at the front as decoded.
+    fn consume(&mut self, len: usize) {
+        self.start = self.start.saturating_add(len).min(self.buf.len());
+        if self.start == self.buf.len() {
+            // Nothing left: restart at the front without moving a byte.
+            self.start = 0;
+            if self.buf.capacity() > RELEASE_ABOVE {
+                self.buf = Vec::new();
+            } else {
+                self.buf.clear();
+            }
+        }
+    }
+
+    /// Drops consumed bytes when moving the rest costs no more than consuming them did, and
+    /// gives back capacity far beyond what is buffered.
+    fn compact(&mut self) {
+        let live = self.buffered();
+        if self.start > 0 && self.start >= live {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        let cap = self.buf.capacity();
+        if cap > RELEASE_ABOVE && self.buf.len() < cap / 4 {
+            self.buf.shrink_to(self.buf.len().saturating_mul(2));
+        }
     }
 }

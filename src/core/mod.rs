@@ -4,7 +4,9 @@
 //! tested on the host with plain `cargo test`.
 
 pub mod command;
-pub mod frame;
-pub mod version;
 pub mod decoder;
 pub mod encoder;
+pub mod escape;
+pub mod frame;
+pub mod sockjs;
+pub mod version;

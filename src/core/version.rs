@@ -82,7 +82,10 @@ mod tests {
 
     #[test]
     fn accept_version_sorts_dedups_and_skips_unknown() {
-        assert_eq!(accept_version(&["v10.stomp", "chat", "v12.stomp", "v10.stomp"]), "1.2,1.0");
+        assert_eq!(
+            accept_version(&["v10.stomp", "chat", "v12.stomp", "v10.stomp"]),
+            "1.2,1.0"
+        );
         assert_eq!(accept_version::<&str>(&[]), "1.2,1.1,1.0");
     }
 
