@@ -9,3 +9,9 @@
 #![deny(missing_docs)]
 
 pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod io;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;

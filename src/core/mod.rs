@@ -8,5 +8,6 @@ pub mod decoder;
 pub mod encoder;
 pub mod escape;
 pub mod frame;
+pub mod session;
 pub mod sockjs;
 pub mod version;

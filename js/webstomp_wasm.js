@@ -1,0 +1,458 @@
+// webstomp-wasm: the JavaScript API (see API.md). Arguments are checked and shaped here; the
+// protocol, the transports and the timers live in the WebAssembly engine.
+import init, { Engine } from './webstomp_wasm_core.js';
+
+await init({ module_or_path: new URL('./webstomp_wasm_core_bg.wasm', import.meta.url) });
+
+const PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
+const STATES = ['idle', 'connecting', 'connected', 'reconnecting', 'disconnecting', 'closed'];
+const RECONNECT = { delay: 1000, maxDelay: 30000, multiplier: 2, jitter: 0.5, maxAttempts: Infinity };
+const textDecoder = new TextDecoder();
+
+/** The STOMP versions and subprotocols this client speaks. */
+export const VERSIONS = Object.freeze({
+  V1_0: '1.0',
+  V1_1: '1.1',
+  V1_2: '1.2',
+  supportedVersions: () => '1.2,1.1,1.0',
+  supportedProtocols: () => PROTOCOLS.slice(),
+});
+
+const fail = (message) => {
+  throw new TypeError('webstomp: ' + message);
+};
+const isObject = (v) => v !== null && typeof v === 'object';
+const isFunction = (v) => typeof v === 'function';
+const isCount = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+// A user callback must never throw into the engine: report the error and go on.
+function callUser(fn, ...args) {
+  try {
+    return fn(...args);
+  } catch (e) {
+    if (typeof reportError === 'function') reportError(e);
+    else setTimeout(() => { throw e; });
+  }
+}
+
+function stringList(value, name, allowed) {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    fail(`options.${name} must be an array of strings`);
+  }
+  if (allowed) {
+    const unknown = value.find((v) => !allowed.includes(v));
+    if (unknown !== undefined) fail(`options.${name}: unknown transport ${JSON.stringify(unknown)}`);
+  }
+  return value.slice();
+}
+
+function readOptions(options) {
+  if (options === undefined || options === null) options = {};
+  if (!isObject(options)) fail('options must be an object');
+  const o = {
+    protocols: PROTOCOLS,
+    heartbeatOut: 10000,
+    heartbeatIn: 10000,
+    debug: false,
+    binary: false,
+    maxWebSocketFrameSize: 0,
+    maxFrameSize: 16777216,
+    transports: TRANSPORTS,
+    timeout: 5000,
+    reconnect: false,
+  };
+  if (options.protocols !== undefined) o.protocols = stringList(options.protocols, 'protocols');
+  const hb = options.heartbeat;
+  if (hb === false) {
+    o.heartbeatOut = o.heartbeatIn = 0;
+  } else if (hb !== undefined) {
+    if (!isObject(hb)) fail('options.heartbeat must be {outgoing, incoming} or false');
+    for (const key of ['outgoing', 'incoming']) {
+      if (hb[key] !== undefined && !isCount(hb[key])) {
+        fail(`options.heartbeat.${key} must be a whole number of milliseconds >= 0`);
+      }
+    }
+    if (hb.outgoing !== undefined) o.heartbeatOut = hb.outgoing;
+    if (hb.incoming !== undefined) o.heartbeatIn = hb.incoming;
+  }
+  if (options.debug !== undefined) {
+    if (typeof options.debug !== 'boolean' && !isFunction(options.debug)) {
+      fail('options.debug must be a boolean or a function');
+    }
+    o.debug = options.debug;
+  }
+  if (options.binary !== undefined) {
+    if (typeof options.binary !== 'boolean') fail('options.binary must be a boolean');
+    o.binary = options.binary;
+  }
+  for (const key of ['maxWebSocketFrameSize', 'maxFrameSize', 'timeout']) {
+    if (options[key] !== undefined) {
+      if (!isCount(options[key])) fail(`options.${key} must be a whole number >= 0`);
+      o[key] = options[key];
+    }
+  }
+  if (o.maxFrameSize === 0) fail('options.maxFrameSize must be at least 1');
+  if (options.transports !== undefined) {
+    o.transports = stringList(options.transports, 'transports', TRANSPORTS);
+  }
+  if (options.reconnect !== undefined && options.reconnect !== false) {
+    const r = options.reconnect;
+    if (!isObject(r)) fail('options.reconnect must be an object or false');
+    o.reconnect = { ...RECONNECT };
+    for (const key of Object.keys(RECONNECT)) {
+      if (r[key] === undefined) continue;
+      if (typeof r[key] !== 'number' || !(r[key] >= 0)) {
+        fail(`options.reconnect.${key} must be a number >= 0`);
+      }
+      o.reconnect[key] = r[key];
+    }
+    if (o.reconnect.jitter > 1) fail('options.reconnect.jitter must be between 0 and 1');
+  }
+  return o;
+}
+
+// Caller headers to the engine's packed form: "name\0value\0name\0value". Values that are
+// null or undefined are left out; numbers and booleans are written as text. Never mutates.
+function packHeaders(headers, what, skip) {
+  if (headers === undefined || headers === null) return '';
+  if (!isObject(headers) || Array.isArray(headers)) fail(`${what} headers must be an object`);
+  let packed = '';
+  for (const name of Object.keys(headers)) {
+    if (skip && skip.includes(name)) continue;
+    let value = headers[name];
+    if (value === undefined || value === null) continue;
+    const type = typeof value;
+    if (type === 'number' || type === 'boolean') value = String(value);
+    else if (type !== 'string') fail(`${what} header ${JSON.stringify(name)} must be a string`);
+    if (name === '' || name.includes('\0') || value.includes('\0')) {
+      fail(`${what} header ${JSON.stringify(name)}: names must be non-empty and nothing may contain NUL`);
+    }
+    packed += (packed ? '\0' : '') + name + '\0' + value;
+  }
+  return packed;
+}
+
+function unpackHeaders(packed) {
+  const headers = {};
+  if (!packed) return headers;
+  const parts = packed.split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    if (!(parts[i] in headers)) headers[parts[i]] = parts[i + 1];
+  }
+  return headers;
+}
+
+function requireString(value, what) {
+  if (typeof value !== 'string' || value === '') fail(`${what} must be a non-empty string`);
+  return value;
+}
+
+function optionalFunction(value, what) {
+  if (value !== undefined && value !== null && !isFunction(value)) fail(`${what} must be a function`);
+  return value || undefined;
+}
+
+function closeEvent(code, reason, wasClean) {
+  return { code, reason, wasClean };
+}
+
+/** A STOMP client. Get one from `over(socket)` or `client(url)`. */
+export class Client {
+  #engine;
+  #options;
+  #debug;
+  #subs = new Map();
+  #receipts = new Map();
+  #connect = null;
+  #disconnect = [];
+
+  /** @internal Use `over()` or `client()`. */
+  constructor(target, options, isSocket) {
+    const o = readOptions(options);
+    this.#options = o;
+    this.#debug = o.debug;
+    /** Gets MESSAGE frames that match no subscription. */
+    this.onreceive = undefined;
+    /** Gets every RECEIPT frame. */
+    this.onreceipt = undefined;
+    /** Called with the new state on every change. */
+    this.onstatechange = undefined;
+    this.#engine = new Engine(this.#sink(), { ...o, debugOn: o.debug !== false });
+    if (isSocket) this.#engine.attach(target);
+    else this.#engine.setUrls(target);
+  }
+
+  /** `true` (log to console.debug), `false`, or a function that receives each log line. */
+  get debug() {
+    return this.#debug;
+  }
+  set debug(value) {
+    if (typeof value !== 'boolean' && !isFunction(value)) fail('debug must be a boolean or a function');
+    this.#debug = value;
+    this.#engine.setDebug(value !== false);
+  }
+
+  /** Whether the STOMP session is open (CONNECTED received). */
+  get connected() {
+    return this.#engine.state === 2;
+  }
+  /** The negotiated STOMP version, once connected. */
+  get version() {
+    return this.#engine.version;
+  }
+  /** The transport in use. */
+  get transport() {
+    return this.#engine.transport;
+  }
+  /** The connection state. */
+  get state() {
+    return STATES[this.#engine.state];
+  }
+  /** The number of the current reconnect attempt (0 when not reconnecting). */
+  get reconnectAttempt() {
+    return this.#engine.reconnectAttempt;
+  }
+
+  // The object the engine reports to. Every entry catches user errors (callUser).
+  #sink() {
+    return {
+      state: (n) => {
+        if (this.onstatechange) callUser(this.onstatechange, STATES[n]);
+      },
+      log: (line) => {
+        const d = this.#debug;
+        if (isFunction(d)) callUser(d, line);
+        else if (d) console.debug(line);
+      },
+      connected: (headers) => {
+        const frame = this.#frame('CONNECTED', headers);
+        const c = this.#connect;
+        if (!c) return;
+        if (c.resolve) {
+          this.#connect = null;
+          c.resolve(frame);
+        } else if (c.onConnect) {
+          callUser(c.onConnect, frame);
+        }
+      },
+      message: (sub, headers, body) => {
+        const frame = this.#frame('MESSAGE', headers, body);
+        const cb = this.#subs.get(sub);
+        if (cb) callUser(cb, frame);
+        else if (this.onreceive) callUser(this.onreceive, frame);
+      },
+      receipt: (headers) => {
+        const frame = this.#frame('RECEIPT', headers);
+        const id = frame.headers['receipt-id'];
+        const waiting = this.#receipts.get(id);
+        if (waiting) {
+          this.#receipts.delete(id);
+          waiting.resolve(frame);
+        }
+        if (this.onreceipt) callUser(this.onreceipt, frame);
+      },
+      error: (headers, body) => this.#failConnect(this.#frame('ERROR', headers, body)),
+      closed: (code, reason, wasClean, expected) => {
+        const event = closeEvent(code, reason, wasClean);
+        if (!expected) this.#failConnect(event);
+        else this.#connect = null;
+        this.#settleDisconnect();
+      },
+      dropReceipts: (reason) => {
+        for (const waiting of this.#receipts.values()) waiting.reject(new Error('webstomp: ' + reason));
+        this.#receipts.clear();
+      },
+    };
+  }
+
+  #failConnect(error) {
+    const c = this.#connect;
+    if (!c) return;
+    if (c.reject) {
+      this.#connect = null;
+      c.reject(error);
+    } else if (c.onError) {
+      callUser(c.onError, error);
+    }
+  }
+
+  #settleDisconnect() {
+    const waiting = this.#disconnect;
+    this.#disconnect = [];
+    for (const done of waiting) callUser(done);
+  }
+
+  #frame(command, packed, body) {
+    const headers = unpackHeaders(packed);
+    const binaryBody = body ? body.slice() : new Uint8Array(0);
+    const frame = { command, headers, body: textDecoder.decode(binaryBody), binaryBody };
+    if (command === 'MESSAGE') {
+      const sub = headers.subscription;
+      const id = () => (this.version === '1.2' ? headers.ack : headers['message-id']);
+      frame.ack = (h) => this.ack(id(), sub, h);
+      frame.nack = (h) => this.nack(id(), sub, h);
+    }
+    return frame;
+  }
+
+  /**
+   * `connect(headers?, connectCallback?, errorCallback?)` or
+   * `connect(login, passcode, connectCallback?, errorCallback?, host?)`.
+   * Without callbacks it returns a Promise of the CONNECTED frame.
+   */
+  connect(...args) {
+    let headers;
+    let onConnect;
+    let onError;
+    if (typeof args[0] === 'string') {
+      const [login, passcode, cb, eb, host] = args;
+      if (typeof passcode !== 'string') fail('connect(login, passcode, ...): passcode must be a string');
+      headers = { login, passcode };
+      if (host !== undefined && host !== null) {
+        if (typeof host !== 'string') fail('connect(): host must be a string');
+        headers.host = host;
+      }
+      onConnect = optionalFunction(cb, 'connectCallback');
+      onError = optionalFunction(eb, 'errorCallback');
+    } else {
+      const [h, cb, eb] = args;
+      if (isFunction(h)) {
+        headers = {};
+        onConnect = h;
+        onError = optionalFunction(cb, 'errorCallback');
+      } else {
+        headers = h;
+        onConnect = optionalFunction(cb, 'connectCallback');
+        onError = optionalFunction(eb, 'errorCallback');
+      }
+    }
+    const packed = packHeaders(headers, 'connect');
+    if (onConnect || onError) {
+      this.#connect = { onConnect, onError };
+      this.#engine.connect(packed);
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
+      this.#connect = { resolve, reject };
+      this.#engine.connect(packed);
+    });
+  }
+
+  /** Sends DISCONNECT and closes; `callback` (or the returned Promise) follows the close. */
+  disconnect(callback, headers) {
+    if (isObject(callback) && headers === undefined) {
+      headers = callback;
+      callback = undefined;
+    }
+    optionalFunction(callback, 'disconnect callback');
+    const packed = packHeaders(headers, 'disconnect');
+    const promise = callback
+      ? undefined
+      : new Promise((resolve) => this.#disconnect.push(resolve));
+    if (callback) this.#disconnect.push(callback);
+    if (this.#engine.disconnect(packed)) this.#settleDisconnect();
+    return promise;
+  }
+
+  /**
+   * Sends `body` (a string, Uint8Array or ArrayBuffer) to `destination`. With
+   * `headers.receipt` (`true` or an id) it returns a Promise of the RECEIPT frame.
+   */
+  send(destination, body = '', headers = {}) {
+    requireString(destination, 'send(): destination');
+    if (headers === null) headers = {};
+    if (!isObject(headers) || Array.isArray(headers)) fail('send(): headers must be an object');
+    const receipt = headers.receipt;
+    if (receipt !== undefined && receipt !== true && (typeof receipt !== 'string' || receipt === '')) {
+      fail('send(): headers.receipt must be true or a non-empty string');
+    }
+    const omitLength = headers['content-length'] === false;
+    const packed = packHeaders(headers, 'send()', ['content-length', 'receipt']);
+    let id;
+    if (typeof body === 'string') {
+      id = this.#engine.sendText(destination, body, packed, !omitLength, receipt === undefined ? undefined : String(receipt));
+    } else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
+      const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
+      id = this.#engine.sendBytes(destination, bytes, packed, !omitLength, receipt === undefined ? undefined : String(receipt));
+    } else {
+      fail('send(): body must be a string, Uint8Array or ArrayBuffer');
+    }
+    if (receipt === undefined) return undefined;
+    return new Promise((resolve, reject) => this.#receipts.set(id, { resolve, reject }));
+  }
+
+  /** Subscribes `callback` to `destination`; returns `{ id, unsubscribe(headers?) }`. */
+  subscribe(destination, callback, headers = {}) {
+    requireString(destination, 'subscribe(): destination');
+    if (!isFunction(callback)) fail('subscribe(): callback must be a function');
+    const packed = packHeaders(headers, 'subscribe()');
+    const id = this.#engine.subscribe(destination, packed);
+    this.#subs.set(id, callback);
+    return { id, unsubscribe: (h) => this.unsubscribe(id, h) };
+  }
+
+  /** Ends the subscription `id`. */
+  unsubscribe(id, headers) {
+    requireString(id, 'unsubscribe(): id');
+    const packed = packHeaders(headers, 'unsubscribe()');
+    this.#subs.delete(id);
+    this.#engine.unsubscribe(id, packed);
+  }
+
+  /** Begins a transaction; returns `{ id, commit(), abort() }`. */
+  begin(transaction) {
+    if (transaction !== undefined && transaction !== null) requireString(transaction, 'begin(): transaction');
+    const id = this.#engine.begin(transaction || undefined);
+    return { id, commit: () => this.commit(id), abort: () => this.abort(id) };
+  }
+
+  /** Commits the transaction. */
+  commit(transaction) {
+    this.#engine.commit(requireString(transaction, 'commit(): transaction'));
+  }
+
+  /** Aborts the transaction. */
+  abort(transaction) {
+    this.#engine.abort(requireString(transaction, 'abort(): transaction'));
+  }
+
+  /** Acknowledges a message (the right headers for the negotiated version). */
+  ack(messageId, subscription, headers) {
+    this.#ackOrNack(true, messageId, subscription, headers);
+  }
+
+  /** Rejects a message (STOMP 1.1 and 1.2). */
+  nack(messageId, subscription, headers) {
+    this.#ackOrNack(false, messageId, subscription, headers);
+  }
+
+  #ackOrNack(ack, messageId, subscription, headers) {
+    const what = ack ? 'ack()' : 'nack()';
+    requireString(messageId, what + ': messageId');
+    requireString(subscription, what + ': subscription');
+    this.#engine.ack(ack, messageId, subscription, packHeaders(headers, what));
+  }
+}
+
+/** A client over an existing WebSocket or WebSocket-shaped object (SockJS, a test double). */
+export function over(socket, options) {
+  if (!isObject(socket) || !isFunction(socket.send) || !isFunction(socket.close)) {
+    fail('over(socket): socket must be a WebSocket-like object with send() and close()');
+  }
+  return new Client(socket, options, true);
+}
+
+/** A client for a `ws(s)://` URL (WebSocket) or `http(s)://` URL (SockJS), or an array of them. */
+export function client(url, options) {
+  const urls = Array.isArray(url) ? url : [url];
+  if (urls.length === 0) fail('client(url): give at least one URL');
+  for (const u of urls) {
+    if (typeof u !== 'string' || !/^(wss?|https?):\/\/./i.test(u)) {
+      fail(`client(url): ${JSON.stringify(u)} is not a ws://, wss://, http:// or https:// URL`);
+    }
+  }
+  return new Client(urls, options, false);
+}
+
+export default { over, client, Client, VERSIONS };

@@ -1,0 +1,374 @@
+//! `Engine`: the object behind each JS `Client`.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::headers::{pack, unpack};
+use super::sink::Sink;
+use crate::core::decoder::Limits;
+use crate::core::encoder::ContentLength;
+use crate::core::session::{Config, Event, HeartbeatConfig, Session, SessionError, State};
+use crate::io::{Driver, SocketLike};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options after `js/webstomp_wasm.js` has checked them and filled in defaults.
+    pub type Options;
+    #[wasm_bindgen(method, structural, getter)]
+    fn protocols(this: &Options) -> Vec<String>;
+    #[wasm_bindgen(method, structural, getter, js_name = heartbeatOut)]
+    fn heartbeat_out(this: &Options) -> f64;
+    #[wasm_bindgen(method, structural, getter, js_name = heartbeatIn)]
+    fn heartbeat_in(this: &Options) -> f64;
+    #[wasm_bindgen(method, structural, getter)]
+    fn binary(this: &Options) -> bool;
+    #[wasm_bindgen(method, structural, getter, js_name = maxWebSocketFrameSize)]
+    fn max_ws_frame_size(this: &Options) -> f64;
+    #[wasm_bindgen(method, structural, getter, js_name = maxFrameSize)]
+    fn max_frame_size(this: &Options) -> f64;
+    #[wasm_bindgen(method, structural, getter)]
+    fn timeout(this: &Options) -> f64;
+    #[wasm_bindgen(method, structural, getter, js_name = debugOn)]
+    fn debug_on(this: &Options) -> bool;
+}
+
+fn ms(v: f64) -> u64 {
+    if v.is_finite() && v > 0.0 {
+        v as u64
+    } else {
+        0
+    }
+}
+
+/// Where the engine's connection comes from.
+enum Target {
+    Urls(Vec<String>),
+    Socket,
+}
+
+/// The WebAssembly side of one JS `Client`: its session, transport and timer.
+#[wasm_bindgen]
+pub struct Engine {
+    driver: Driver,
+    target: Target,
+    protocols: Vec<String>,
+    binary: bool,
+    transport: Rc<Cell<Option<&'static str>>>,
+}
+
+fn to_js(e: SessionError) -> JsValue {
+    let message = String::from("webstomp: ") + &e.to_string();
+    if e.is_argument_error() {
+        js_sys::TypeError::new(&message).into()
+    } else {
+        js_sys::Error::new(&message).into()
+    }
+}
+
+fn state_index(state: State) -> u32 {
+    match state {
+        State::Idle => 0,
+        State::Connecting => 1,
+        State::Connected => 2,
+        State::Reconnecting => 3,
+        State::Disconnecting => 4,
+        State::Closed => 5,
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A new engine reporting to `sink`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(sink: Sink, options: &Options) -> Engine {
+        let protocols = options.protocols();
+        let debug = options.debug_on();
+        let config = Config {
+            subprotocols: protocols.clone(),
+            heartbeat: HeartbeatConfig {
+                outgoing_ms: ms(options.heartbeat_out()),
+                incoming_ms: ms(options.heartbeat_in()),
+                ..HeartbeatConfig::default()
+            },
+            limits: Limits {
+                max_frame_size: ms(options.max_frame_size()).clamp(1, u32::MAX as u64) as usize,
+                ..Limits::default()
+            },
+            max_ws_frame_size: ms(options.max_ws_frame_size()) as usize,
+            text: !options.binary(),
+            timeout_ms: ms(options.timeout()),
+            debug,
+            ..Config::default()
+        };
+        let sink = Rc::new(sink);
+        let driver = Driver::new(config, dispatcher(sink));
+        Engine {
+            driver,
+            target: Target::Socket,
+            protocols,
+            binary: options.binary(),
+            transport: Rc::new(Cell::new(None)),
+        }
+    }
+
+    /// Takes over `socket` (for `over()`).
+    pub fn attach(&mut self, socket: SocketLike) {
+        self.target = Target::Socket;
+        self.transport.set(Some("over"));
+        self.driver.attach(socket, self.binary);
+    }
+
+    /// Sets the URLs to connect to (for `client()`).
+    #[wasm_bindgen(js_name = setUrls)]
+    pub fn set_urls(&mut self, urls: Vec<String>) {
+        self.target = Target::Urls(urls);
+    }
+
+    /// Opens the transport if needed and sends CONNECT with the packed headers.
+    pub fn connect(&mut self, headers: &str) -> Result<(), JsValue> {
+        let headers = unpack(headers);
+        self.driver
+            .with_session(|s, now| s.connect(now, headers))
+            .map_err(to_js)?;
+        if let Target::Urls(urls) = &self.target {
+            let url = urls.first().cloned().unwrap_or_default();
+            self.open(&url);
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, url: &str) {
+        let lower = url.to_ascii_lowercase();
+        let result = if lower.starts_with("ws://") || lower.starts_with("wss://") {
+            self.transport.set(Some("websocket-raw"));
+            self.driver
+                .open_websocket(url, &self.protocols, self.binary)
+        } else {
+            Err(String::from(
+                "SockJS (http:// and https:// URLs) is not supported yet",
+            ))
+        };
+        if let Err(reason) = result {
+            self.driver
+                .with_session(|s, now| s.handle_close(now, 1006, &reason, false));
+        }
+    }
+
+    /// SEND with a text body; returns the receipt id when one was asked for.
+    #[wasm_bindgen(js_name = sendText)]
+    pub fn send_text(
+        &mut self,
+        destination: &str,
+        body: String,
+        headers: &str,
+        content_length: bool,
+        receipt: Option<String>,
+    ) -> Result<Option<String>, JsValue> {
+        self.send(
+            destination,
+            body.into_bytes(),
+            headers,
+            content_length,
+            receipt,
+        )
+    }
+
+    /// SEND with a binary body; returns the receipt id when one was asked for.
+    #[wasm_bindgen(js_name = sendBytes)]
+    pub fn send_bytes(
+        &mut self,
+        destination: &str,
+        body: Vec<u8>,
+        headers: &str,
+        content_length: bool,
+        receipt: Option<String>,
+    ) -> Result<Option<String>, JsValue> {
+        self.send(destination, body, headers, content_length, receipt)
+    }
+
+    fn send(
+        &mut self,
+        destination: &str,
+        body: Vec<u8>,
+        headers: &str,
+        content_length: bool,
+        receipt: Option<String>,
+    ) -> Result<Option<String>, JsValue> {
+        let mut headers = unpack(headers);
+        if let Some(r) = receipt {
+            headers.set("receipt", r);
+        }
+        let cl = if content_length {
+            ContentLength::Auto
+        } else {
+            ContentLength::Omit
+        };
+        self.driver
+            .with_session(|s, now| s.send(now, destination, body, headers, cl))
+            .map_err(to_js)
+    }
+
+    /// SUBSCRIBE; returns the subscription id.
+    pub fn subscribe(&mut self, destination: &str, headers: &str) -> Result<String, JsValue> {
+        let headers = unpack(headers);
+        self.driver
+            .with_session(|s, now| s.subscribe(now, destination, headers))
+            .map(|issued| issued.id)
+            .map_err(to_js)
+    }
+
+    /// UNSUBSCRIBE.
+    pub fn unsubscribe(&mut self, id: &str, headers: &str) -> Result<(), JsValue> {
+        let headers = unpack(headers);
+        self.driver
+            .with_session(|s, now| s.unsubscribe(now, id, headers))
+            .map(drop)
+            .map_err(to_js)
+    }
+
+    /// BEGIN; returns the transaction id.
+    pub fn begin(&mut self, transaction: Option<String>) -> Result<String, JsValue> {
+        self.driver
+            .with_session(|s, now| s.begin(now, transaction.as_deref(), Default::default()))
+            .map(|issued| issued.id)
+            .map_err(to_js)
+    }
+
+    /// COMMIT.
+    pub fn commit(&mut self, transaction: &str) -> Result<(), JsValue> {
+        self.driver
+            .with_session(|s, now| s.commit(now, transaction, Default::default()))
+            .map(drop)
+            .map_err(to_js)
+    }
+
+    /// ABORT.
+    pub fn abort(&mut self, transaction: &str) -> Result<(), JsValue> {
+        self.driver
+            .with_session(|s, now| s.abort(now, transaction, Default::default()))
+            .map(drop)
+            .map_err(to_js)
+    }
+
+    /// ACK (`ack == true`) or NACK.
+    pub fn ack(
+        &mut self,
+        ack: bool,
+        message_id: &str,
+        subscription: &str,
+        headers: &str,
+    ) -> Result<(), JsValue> {
+        let headers = unpack(headers);
+        self.driver
+            .with_session(|s, now| {
+                if ack {
+                    s.ack(now, message_id, subscription, headers)
+                } else {
+                    s.nack(now, message_id, subscription, headers)
+                }
+            })
+            .map(drop)
+            .map_err(to_js)
+    }
+
+    /// DISCONNECT. Returns `true` when there is nothing to wait for (already closed).
+    pub fn disconnect(&mut self, headers: &str) -> Result<bool, JsValue> {
+        let headers = unpack(headers);
+        let state = self.driver.session(Session::state);
+        if matches!(state, State::Idle | State::Closed) {
+            return Ok(true);
+        }
+        self.driver
+            .with_session(|s, now| s.disconnect(now, headers))
+            .map_err(to_js)?;
+        // Before CONNECTED with no transport open, the session closes at once.
+        Ok(matches!(
+            self.driver.session(Session::state),
+            State::Idle | State::Closed
+        ))
+    }
+
+    /// Runs the heart-beat check at once (on `visibilitychange`).
+    #[wasm_bindgen(js_name = checkNow)]
+    pub fn check_now(&mut self) {
+        self.driver.with_session(|s, now| s.check_now(now));
+    }
+
+    /// Turns debug lines on or off.
+    #[wasm_bindgen(js_name = setDebug)]
+    pub fn set_debug(&mut self, on: bool) {
+        self.driver.with_session(|s, _| s.set_debug(on));
+    }
+
+    /// The state, as an index into the JS `STATES` list.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> u32 {
+        state_index(self.driver.session(Session::state))
+    }
+
+    /// The negotiated version, once connected.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> Option<String> {
+        self.driver
+            .session(|s| s.version().map(|v| v.as_str().to_owned()))
+    }
+
+    /// The transport's name.
+    #[wasm_bindgen(getter)]
+    pub fn transport(&self) -> Option<String> {
+        self.transport.get().map(str::to_owned)
+    }
+
+    /// The current reconnect attempt (0: none).
+    #[wasm_bindgen(getter, js_name = reconnectAttempt)]
+    pub fn reconnect_attempt(&self) -> u32 {
+        0
+    }
+
+    /// Closes the transport and cancels the timer at once, without DISCONNECT.
+    pub fn shutdown(&mut self) {
+        self.driver.shutdown();
+    }
+}
+
+/// Turns session events into calls on the JS sink.
+fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event) {
+    move |event| match event {
+        Event::StateChanged(state) => sink.state(state_index(state)),
+        Event::Connected(frame) => {
+            sink.connected(&pack(&frame.headers));
+        }
+        Event::Message {
+            frame,
+            subscription,
+            known,
+        } => {
+            let sub = if known {
+                subscription.as_deref().unwrap_or("")
+            } else {
+                ""
+            };
+            sink.message(sub, &pack(&frame.headers), &frame.body);
+        }
+        Event::Receipt { frame, .. } => {
+            sink.receipt(&pack(&frame.headers));
+        }
+        Event::ServerError(frame) => {
+            sink.error(&pack(&frame.headers), &frame.body);
+        }
+        Event::ProtocolError(message) => sink.log(&message),
+        Event::Closed {
+            code,
+            reason,
+            was_clean,
+            after_disconnect,
+        } => {
+            sink.closed(code, &reason, was_clean, after_disconnect);
+            sink.drop_receipts("the connection closed before the receipt came");
+        }
+        Event::Debug(line) => sink.log(&line),
+        Event::Close { .. } => {}
+    }
+}

@@ -1,0 +1,36 @@
+//! The JavaScript object the engine reports to (built by `js/webstomp_wasm.js`). Every method
+//! catches its own exceptions, so nothing thrown by user code unwinds through WebAssembly.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The receiver of the engine's events.
+    pub type Sink;
+
+    /// The state changed (an index into `STATES`).
+    #[wasm_bindgen(method, structural)]
+    pub fn state(this: &Sink, state: u32);
+    /// A debug line.
+    #[wasm_bindgen(method, structural)]
+    pub fn log(this: &Sink, line: &str);
+    /// CONNECTED, with its packed headers.
+    #[wasm_bindgen(method, structural)]
+    pub fn connected(this: &Sink, headers: &str);
+    /// A MESSAGE for subscription `sub` (empty: no live subscription). `body` is a view into
+    /// WebAssembly memory, valid only during the call.
+    #[wasm_bindgen(method, structural)]
+    pub fn message(this: &Sink, sub: &str, headers: &str, body: &[u8]);
+    /// A RECEIPT.
+    #[wasm_bindgen(method, structural)]
+    pub fn receipt(this: &Sink, headers: &str);
+    /// An ERROR frame.
+    #[wasm_bindgen(method, structural)]
+    pub fn error(this: &Sink, headers: &str, body: &[u8]);
+    /// The transport closed; `expected` after the user's `disconnect()`.
+    #[wasm_bindgen(method, structural)]
+    pub fn closed(this: &Sink, code: u16, reason: &str, was_clean: bool, expected: bool);
+    /// Receipts that will never come: reject their promises.
+    #[wasm_bindgen(method, structural, js_name = dropReceipts)]
+    pub fn drop_receipts(this: &Sink, reason: &str);
+}

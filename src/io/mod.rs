@@ -1,0 +1,8 @@
+//! Browser IO: transports, timers and the driver that joins them to the sans-IO session.
+
+pub mod driver;
+pub mod socket;
+pub mod transport;
+
+pub use driver::Driver;
+pub use socket::SocketLike;
