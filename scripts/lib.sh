@@ -33,3 +33,6 @@ apt_install() {
   say "installing Debian packages: ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
+
+# Seconds since $1 (an earlier $EPOCHREALTIME), with one decimal.
+seconds_since() { awk -v t0="$1" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.1f", now - t0 }'; }

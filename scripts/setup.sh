@@ -56,12 +56,9 @@ setup_browsers() {
 }
 
 setup_brokers() {
+  # scripts/rabbitmq.sh runs the test broker with its own config and enabled-plugins file
+  # (STOMP, Web-STOMP): nothing under /etc/rabbitmq is changed.
   apt_install rabbitmq-server
-  local enabled=/etc/rabbitmq/enabled_plugins
-  if ! grep -q rabbitmq_web_stomp "$enabled" 2>/dev/null; then
-    say "enabling the RabbitMQ STOMP and Web-STOMP plugins"
-    rabbitmq-plugins enable --offline rabbitmq_stomp rabbitmq_web_stomp >&2
-  fi
 }
 
 setup_fuzz() {

@@ -15,4 +15,23 @@ cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warning
 say "cargo test (host: core, codecs, session, property tests)"
 cargo test 2>&1
 
+say "browser suites in Chromium, Firefox and WebKitGTK against the run's own RabbitMQ"
+bash "$ROOT/scripts/setup.sh" browsers brokers
+# One browser phase at a time per broker port set (scripts/rabbitmq.sh): a second run would
+# otherwise restart the broker under the first.
+lock="${TMPDIR:-/tmp}/webstomp-wasm-rabbitmq-${TEST_RABBITMQ_PORT_BASE:-44600}.lock"
+exec 9>"$lock"
+if ! flock -n 9; then
+  say "waiting for another test run to finish its browser suites ($lock)"
+  flock -w 900 9 || die "another test run held $lock for 15 min"
+fi
+# The broker stops however this script ends: success, failure, Ctrl-C, SIGTERM (after a SIGKILL,
+# the next start clears the leftover).
+trap 'bash "$ROOT/scripts/rabbitmq.sh" stop || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+bash "$ROOT/scripts/rabbitmq.sh" start >/dev/null
+bash "$ROOT/scripts/browser-tests.sh"
+
 say "all suites passed"
