@@ -48,9 +48,10 @@ pub struct Config {
     /// The largest transport message sent, in bytes; a larger frame is split into several
     /// messages. `0` never splits.
     pub max_ws_frame_size: usize,
-    /// Transmits travel as text messages (SockJS, or a WebSocket without the `binary` option):
-    /// splits end on UTF-8 character boundaries, and a frame whose body is not UTF-8 is
-    /// refused with [`SessionError::NotUtf8`](super::SessionError::NotUtf8).
+    /// The transport carries only text (SockJS): a frame whose body is not UTF-8 is refused
+    /// with [`SessionError::NotUtf8`](super::SessionError::NotUtf8). A WebSocket carries both
+    /// (`false`): the IO layer sends a frame that is not UTF-8 as a binary message. Either way
+    /// splits of a UTF-8 frame end on character boundaries.
     pub text: bool,
     /// The CONNECT-to-CONNECTED limit and the DISCONNECT-to-RECEIPT limit, in ms (`0`: none).
     pub timeout_ms: u64,

@@ -288,6 +288,12 @@ impl Session {
         self.debug = on;
     }
 
+    /// Sets [`Config::text`] for frames sent from now on: a client whose URLs mix SockJS
+    /// (always text) and WebSocket (text unless `binary`) sets it before opening each one.
+    pub fn set_text(&mut self, text: bool) {
+        self.config.text = text;
+    }
+
     // ----- internals shared by the other files -----
 
     /// Takes note of `now`; when the clock went back, moves every stored time back as much.
@@ -344,7 +350,10 @@ impl Session {
         if max == 0 || bytes.len() <= max {
             self.transmits.push_back(bytes);
         } else {
-            for piece in encoder::split(&bytes, max, self.config.text) {
+            // Text pieces must each be valid UTF-8: cut on character boundaries whenever the
+            // frame is text, whatever the transport.
+            let text = self.config.text || std::str::from_utf8(&bytes).is_ok();
+            for piece in encoder::split(&bytes, max, text) {
                 self.transmits.push_back(piece.to_vec());
             }
         }
