@@ -108,7 +108,7 @@ export interface Transaction {
 
 /** Headers for `send()`: `receipt: true` (or an id) asks for a RECEIPT; `content-length: false` omits it. */
 export type SendHeaders = Omit<HeaderInput, 'receipt' | 'content-length'> & {
-  receipt?: true | string;
+  receipt?: true | string | null;
   'content-length'?: false | string | number;
 };
 
@@ -129,11 +129,11 @@ export interface WebSocketLike {
 export declare class Client {
   private constructor();
   /** Gets MESSAGE frames that match no subscription. */
-  onreceive: ((message: Message) => void) | undefined;
+  onreceive: ((message: Message) => void) | null | undefined;
   /** Gets every RECEIPT frame. */
-  onreceipt: ((receipt: Frame) => void) | undefined;
+  onreceipt: ((receipt: Frame) => void) | null | undefined;
   /** Called with the new state on every change. */
-  onstatechange: ((state: State) => void) | undefined;
+  onstatechange: ((state: State) => void) | null | undefined;
   /** `true` logs to `console.debug`; a function receives each log line. */
   debug: boolean | ((line: string) => void);
   /** Whether the STOMP session is open. */

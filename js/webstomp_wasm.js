@@ -133,12 +133,20 @@ function packHeaders(headers, what, skip) {
   return packed;
 }
 
+// A repeated header keeps its first value. Names such as `toString` or `__proto__` are own
+// properties like any other (never looked up on, or written to, the prototype).
 function unpackHeaders(packed) {
   const headers = {};
   if (!packed) return headers;
   const parts = packed.split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    if (!(parts[i] in headers)) headers[parts[i]] = parts[i + 1];
+    const name = parts[i];
+    if (Object.hasOwn(headers, name)) continue;
+    if (name === '__proto__') {
+      Object.defineProperty(headers, name, { value: parts[i + 1], enumerable: true, writable: true, configurable: true });
+    } else {
+      headers[name] = parts[i + 1];
+    }
   }
   return headers;
 }
@@ -157,6 +165,15 @@ function closeEvent(code, reason, wasClean) {
   return { code, reason, wasClean };
 }
 
+// Only over() and client() make clients.
+const INTERNAL = Symbol('webstomp-wasm internal');
+
+// Clients with a connection under way (connecting, connected, disconnecting, reconnecting)
+// are held here, so a client the app no longer references keeps working until it closes.
+// The engine holds its client only weakly: an idle or closed client that the app drops is
+// garbage-collected, and with it its engine, its WebAssembly memory and its socket handlers.
+const live = new Set();
+
 /** A STOMP client. Get one from `over(socket)` or `client(url)`. */
 export class Client {
   #engine;
@@ -166,10 +183,27 @@ export class Client {
   #receipts = new Map();
   #connect = null;
   #disconnect = [];
+  #isSocket;
+  #socketClosed = false;
+  // RECEIPT frames that came while send() was still in the engine (a synchronous socket).
+  #early = null;
+
+  // When the page becomes visible again, every active client checks its heart-beats at once
+  // (after a background tab's throttled timers, or a frozen page).
+  static {
+    if (typeof document !== 'undefined' && typeof document.addEventListener === 'function') {
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState !== 'visible') return;
+        for (const c of live) c.#engine.checkNow();
+      });
+    }
+  }
 
   /** @internal Use `over()` or `client()`. */
-  constructor(target, options, isSocket) {
+  constructor(token, target, options, isSocket) {
+    if (token !== INTERNAL) fail('make a Client with webstomp.over(socket, options) or webstomp.client(url, options)');
     const o = readOptions(options);
+    this.#isSocket = isSocket;
     this.#options = o;
     this.#debug = o.debug;
     /** Gets MESSAGE frames that match no subscription. */
@@ -178,7 +212,7 @@ export class Client {
     this.onreceipt = undefined;
     /** Called with the new state on every change. */
     this.onstatechange = undefined;
-    this.#engine = new Engine(this.#sink(), { ...o, debugOn: o.debug !== false });
+    this.#engine = new Engine(Client.#sink(new WeakRef(this)), { ...o, debugOn: o.debug !== false });
     if (isSocket) this.#engine.attach(target);
     else this.#engine.setUrls(target);
   }
@@ -214,54 +248,79 @@ export class Client {
     return this.#engine.reconnectAttempt;
   }
 
-  // The object the engine reports to. Every entry catches user errors (callUser).
-  #sink() {
+  // The object the engine reports to. It holds its client weakly (see `live`). Every entry
+  // catches user errors (callUser).
+  static #sink(ref) {
     return {
       state: (n) => {
-        if (this.onstatechange) callUser(this.onstatechange, STATES[n]);
+        const c = ref.deref();
+        if (!c) return;
+        if (STATES[n] === 'idle' || STATES[n] === 'closed') live.delete(c);
+        else live.add(c);
+        if (c.onstatechange) callUser(c.onstatechange, STATES[n]);
       },
       log: (line) => {
-        const d = this.#debug;
+        const d = ref.deref()?.#debug;
         if (isFunction(d)) callUser(d, line);
         else if (d) console.debug(line);
       },
       connected: (headers) => {
-        const frame = this.#frame('CONNECTED', headers);
-        const c = this.#connect;
-        if (!c) return;
-        if (c.resolve) {
-          this.#connect = null;
-          c.resolve(frame);
-        } else if (c.onConnect) {
-          callUser(c.onConnect, frame);
+        const c = ref.deref();
+        const pending = c?.#connect;
+        if (!pending) return;
+        const frame = c.#frame('CONNECTED', headers);
+        if (pending.resolve) {
+          c.#connect = null;
+          pending.resolve(frame);
+        } else if (pending.onConnect) {
+          callUser(pending.onConnect, frame);
         }
       },
       message: (sub, headers, body) => {
-        const frame = this.#frame('MESSAGE', headers, body);
-        const cb = this.#subs.get(sub);
+        const c = ref.deref();
+        if (!c) return;
+        const frame = c.#frame('MESSAGE', headers, body);
+        const cb = c.#subs.get(sub);
         if (cb) callUser(cb, frame);
-        else if (this.onreceive) callUser(this.onreceive, frame);
+        else if (c.onreceive) callUser(c.onreceive, frame);
       },
       receipt: (headers) => {
-        const frame = this.#frame('RECEIPT', headers);
+        const c = ref.deref();
+        if (!c) return;
+        const frame = c.#frame('RECEIPT', headers);
         const id = frame.headers['receipt-id'];
-        const waiting = this.#receipts.get(id);
+        const waiting = c.#receipts.get(id);
         if (waiting) {
-          this.#receipts.delete(id);
+          c.#receipts.delete(id);
           waiting.resolve(frame);
+        } else if (c.#early && id !== undefined) {
+          c.#early.set(id, frame);
         }
-        if (this.onreceipt) callUser(this.onreceipt, frame);
+        if (c.onreceipt) callUser(c.onreceipt, frame);
       },
-      error: (headers, body) => this.#failConnect(this.#frame('ERROR', headers, body)),
+      error: (headers, body) => {
+        const c = ref.deref();
+        if (c) c.#failConnect(c.#frame('ERROR', headers, body));
+      },
       closed: (code, reason, wasClean, expected) => {
+        const c = ref.deref();
+        if (!c) return;
+        if (c.#isSocket) c.#socketClosed = true;
         const event = closeEvent(code, reason, wasClean);
-        if (!expected) this.#failConnect(event);
-        else this.#connect = null;
-        this.#settleDisconnect();
+        if (expected) {
+          // disconnect() ended the session: its subscriptions are gone.
+          c.#connect = null;
+          c.#subs.clear();
+        } else {
+          c.#failConnect(event);
+        }
+        c.#settleDisconnect();
       },
       dropReceipts: (reason) => {
-        for (const waiting of this.#receipts.values()) waiting.reject(new Error('webstomp: ' + reason));
-        this.#receipts.clear();
+        const c = ref.deref();
+        if (!c) return;
+        for (const waiting of c.#receipts.values()) waiting.reject(new Error('webstomp: ' + reason));
+        c.#receipts.clear();
       },
     };
   }
@@ -288,10 +347,19 @@ export class Client {
     const binaryBody = body ? body.slice() : new Uint8Array(0);
     const frame = { command, headers, body: textDecoder.decode(binaryBody), binaryBody };
     if (command === 'MESSAGE') {
-      const sub = headers.subscription;
-      const id = () => (this.version === '1.2' ? headers.ack : headers['message-id']);
-      frame.ack = (h) => this.ack(id(), sub, h);
-      frame.nack = (h) => this.nack(id(), sub, h);
+      // A STOMP 1.0 MESSAGE may lack `subscription`: then ACK goes without it.
+      const sub = headers.subscription ?? '';
+      const id = (what) => {
+        const v12 = this.version === '1.2';
+        const value = v12 ? headers.ack : headers['message-id'];
+        if (typeof value !== 'string' || value === '') {
+          fail(`${what}: this MESSAGE has no ${v12 ? '"ack"' : '"message-id"'} header` +
+            (v12 ? ' (its subscription is in auto ack mode)' : ''));
+        }
+        return value;
+      };
+      frame.ack = (h) => this.#ackOrNack(true, id('message.ack()'), sub, h);
+      frame.nack = (h) => this.#ackOrNack(false, id('message.nack()'), sub, h);
     }
     return frame;
   }
@@ -329,14 +397,26 @@ export class Client {
     }
     const packed = packHeaders(headers, 'connect');
     if (onConnect || onError) {
-      this.#connect = { onConnect, onError };
-      this.#engine.connect(packed);
+      this.#startConnect({ onConnect, onError }, packed);
       return undefined;
     }
-    return new Promise((resolve, reject) => {
-      this.#connect = { resolve, reject };
+    return new Promise((resolve, reject) => this.#startConnect({ resolve, reject }, packed));
+  }
+
+  // The engine may answer at once (a socket that is already open and answers synchronously),
+  // so the callbacks are in place first; a refused connect leaves the pending one alone.
+  #startConnect(pending, packed) {
+    if (this.#socketClosed) {
+      throw new Error('webstomp: the socket given to over() has closed; make a new client over a new socket');
+    }
+    const previous = this.#connect;
+    this.#connect = pending;
+    try {
       this.#engine.connect(packed);
-    });
+    } catch (e) {
+      this.#connect = previous;
+      throw e;
+    }
   }
 
   /** Sends DISCONNECT and closes; `callback` (or the returned Promise) follows the close. */
@@ -363,22 +443,31 @@ export class Client {
     requireString(destination, 'send(): destination');
     if (headers === null) headers = {};
     if (!isObject(headers) || Array.isArray(headers)) fail('send(): headers must be an object');
-    const receipt = headers.receipt;
+    let receipt = headers.receipt;
+    if (receipt === null) receipt = undefined; // like any header: null leaves it out
     if (receipt !== undefined && receipt !== true && (typeof receipt !== 'string' || receipt === '')) {
       fail('send(): headers.receipt must be true or a non-empty string');
     }
     const omitLength = headers['content-length'] === false;
     const packed = packHeaders(headers, 'send()', ['content-length', 'receipt']);
-    let id;
-    if (typeof body === 'string') {
-      id = this.#engine.sendText(destination, body, packed, !omitLength, receipt === undefined ? undefined : String(receipt));
-    } else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
-      const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
-      id = this.#engine.sendBytes(destination, bytes, packed, !omitLength, receipt === undefined ? undefined : String(receipt));
-    } else {
+    const isText = typeof body === 'string';
+    if (!isText && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
       fail('send(): body must be a string, Uint8Array or ArrayBuffer');
     }
+    const receiptId = receipt === undefined ? undefined : String(receipt);
+    let id;
+    this.#early = new Map();
+    let early;
+    try {
+      id = isText
+        ? this.#engine.sendText(destination, body, packed, !omitLength, receiptId)
+        : this.#engine.sendBytes(destination, body instanceof ArrayBuffer ? new Uint8Array(body) : body, packed, !omitLength, receiptId);
+    } finally {
+      early = this.#early;
+      this.#early = null;
+    }
     if (receipt === undefined) return undefined;
+    if (early.has(id)) return Promise.resolve(early.get(id));
     return new Promise((resolve, reject) => this.#receipts.set(id, { resolve, reject }));
   }
 
@@ -396,8 +485,9 @@ export class Client {
   unsubscribe(id, headers) {
     requireString(id, 'unsubscribe(): id');
     const packed = packHeaders(headers, 'unsubscribe()');
-    this.#subs.delete(id);
+    // A refused unsubscribe (unknown id, not connected) leaves the callback in place.
     this.#engine.unsubscribe(id, packed);
+    this.#subs.delete(id);
   }
 
   /** Begins a transaction; returns `{ id, commit(), abort() }`. */
@@ -419,18 +509,20 @@ export class Client {
 
   /** Acknowledges a message (the right headers for the negotiated version). */
   ack(messageId, subscription, headers) {
-    this.#ackOrNack(true, messageId, subscription, headers);
+    this.#ackOrNack(true, messageId, subscription, headers, true);
   }
 
   /** Rejects a message (STOMP 1.1 and 1.2). */
   nack(messageId, subscription, headers) {
-    this.#ackOrNack(false, messageId, subscription, headers);
+    this.#ackOrNack(false, messageId, subscription, headers, true);
   }
 
-  #ackOrNack(ack, messageId, subscription, headers) {
+  // `fromUser`: the subscription must be given. A frame's own ack()/nack() may have none
+  // (a STOMP 1.0 MESSAGE without a subscription header): then it is left out.
+  #ackOrNack(ack, messageId, subscription, headers, fromUser = false) {
     const what = ack ? 'ack()' : 'nack()';
     requireString(messageId, what + ': messageId');
-    requireString(subscription, what + ': subscription');
+    if (fromUser) requireString(subscription, what + ': subscription');
     this.#engine.ack(ack, messageId, subscription, packHeaders(headers, what));
   }
 }
@@ -440,7 +532,10 @@ export function over(socket, options) {
   if (!isObject(socket) || !isFunction(socket.send) || !isFunction(socket.close)) {
     fail('over(socket): socket must be a WebSocket-like object with send() and close()');
   }
-  return new Client(socket, options, true);
+  if (socket.readyState === 2 || socket.readyState === 3) {
+    fail(`over(socket): the socket is already ${socket.readyState === 2 ? 'closing' : 'closed'}`);
+  }
+  return new Client(INTERNAL, socket, options, true);
 }
 
 /** A client for a `ws(s)://` URL (WebSocket) or `http(s)://` URL (SockJS), or an array of them. */
@@ -452,7 +547,7 @@ export function client(url, options) {
       fail(`client(url): ${JSON.stringify(u)} is not a ws://, wss://, http:// or https:// URL`);
     }
   }
-  return new Client(urls, options, false);
+  return new Client(INTERNAL, urls.slice(), options, false);
 }
 
 export default { over, client, Client, VERSIONS };

@@ -30,6 +30,8 @@ extern "C" {
     fn max_frame_size(this: &Options) -> f64;
     #[wasm_bindgen(method, structural, getter)]
     fn timeout(this: &Options) -> f64;
+    #[wasm_bindgen(method, structural, getter)]
+    fn transports(this: &Options) -> Vec<String>;
     #[wasm_bindgen(method, structural, getter, js_name = debugOn)]
     fn debug_on(this: &Options) -> bool;
 }
@@ -55,6 +57,10 @@ pub struct Engine {
     target: Target,
     protocols: Vec<String>,
     binary: bool,
+    /// The SockJS transports to try (`options.transports`).
+    transports: Vec<String>,
+    /// The SockJS attempt timeout floor (`options.timeout`).
+    timeout_ms: u64,
     transport: Rc<Cell<Option<&'static str>>>,
 }
 
@@ -97,7 +103,8 @@ impl Engine {
                 ..Limits::default()
             },
             max_ws_frame_size: ms(options.max_ws_frame_size()) as usize,
-            text: !options.binary(),
+            // A WebSocket sends non-UTF-8 frames as binary messages; SockJS sets this.
+            text: false,
             timeout_ms: ms(options.timeout()),
             debug,
             ..Config::default()
@@ -109,6 +116,8 @@ impl Engine {
             target: Target::Socket,
             protocols,
             binary: options.binary(),
+            transports: options.transports(),
+            timeout_ms: ms(options.timeout()),
             transport: Rc::new(Cell::new(None)),
         }
     }
@@ -143,11 +152,18 @@ impl Engine {
         let lower = url.to_ascii_lowercase();
         let result = if lower.starts_with("ws://") || lower.starts_with("wss://") {
             self.transport.set(Some("websocket-raw"));
+            self.driver.with_session(|s, _| s.set_text(false));
             self.driver
                 .open_websocket(url, &self.protocols, self.binary)
+        } else if lower.starts_with("http://") || lower.starts_with("https://") {
+            // SockJS carries text only, whatever `binary` says; the name comes with `o`.
+            self.transport.set(None);
+            self.driver.with_session(|s, _| s.set_text(true));
+            self.driver
+                .open_sockjs(url, &self.transports, self.timeout_ms)
         } else {
             Err(String::from(
-                "SockJS (http:// and https:// URLs) is not supported yet",
+                "the URL must start with ws://, wss://, http:// or https://",
             ))
         };
         if let Err(reason) = result {
@@ -318,7 +334,10 @@ impl Engine {
     /// The transport's name.
     #[wasm_bindgen(getter)]
     pub fn transport(&self) -> Option<String> {
-        self.transport.get().map(str::to_owned)
+        self.transport
+            .get()
+            .or_else(|| self.driver.transport_name())
+            .map(str::to_owned)
     }
 
     /// The current reconnect attempt (0: none).

@@ -2,6 +2,7 @@
 
 pub mod driver;
 pub mod socket;
+pub mod sockjs;
 pub mod transport;
 
 pub use driver::Driver;

@@ -57,6 +57,7 @@ extern "C" {
 }
 
 const OPEN: f64 = 1.0;
+const CLOSED: f64 = 3.0;
 
 type Handler = Closure<dyn FnMut(SocketEvent)>;
 
@@ -139,6 +140,11 @@ impl Socket {
     /// `Some(protocol)` if the socket is already open (a socket handed to `over()` may be).
     pub fn open_protocol(&self) -> Option<Option<String>> {
         (self.socket.ready_state().as_f64() == Some(OPEN)).then(|| protocol_of(&self.socket))
+    }
+
+    /// Whether the socket is already closed (`readyState` CLOSED): it will fire no event.
+    pub fn is_closed(&self) -> bool {
+        self.socket.ready_state().as_f64() == Some(CLOSED)
     }
 
     /// Sends one transmit as one WebSocket message.
