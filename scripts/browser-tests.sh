@@ -23,6 +23,13 @@ if [ -z "${RABBITMQ_WS_URL:-}" ] && [ -f "$env_file" ]; then
   source "$env_file"
   set +a
 fi
+sockjs_env="${TEST_SOCKJS_DIR:-$ROOT/test-output/sockjs}/env"
+if [ -z "${SOCKJS_URL:-}" ] && [ -f "$sockjs_env" ]; then
+  set -a
+  # shellcheck disable=SC1090
+  source "$sockjs_env"
+  set +a
+fi
 [ -n "${RABBITMQ_WS_URL:-}" ] ||
   say "warning: RABBITMQ_WS_URL is unset (scripts/rabbitmq.sh start sets it): the broker tests will fail"
 

@@ -27,11 +27,22 @@ if ! flock -n 9; then
 fi
 # The broker stops however this script ends: success, failure, Ctrl-C, SIGTERM (after a SIGKILL,
 # the next start clears the leftover).
-trap 'bash "$ROOT/scripts/rabbitmq.sh" stop || true' EXIT
+trap 'bash "$ROOT/scripts/sockjs-servers.sh" stop >/dev/null 2>&1 || true; bash "$ROOT/scripts/rabbitmq.sh" stop || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 bash "$ROOT/scripts/rabbitmq.sh" start >/dev/null
+bash "$ROOT/scripts/sockjs-servers.sh" start >/dev/null
+set -a
+source "${TEST_RABBITMQ_DIR:-$ROOT/test-output/rabbitmq}/env"
+source "${TEST_SOCKJS_DIR:-$ROOT/test-output/sockjs}/env"
+set +a
 bash "$ROOT/scripts/browser-tests.sh"
+
+say "building the package (pkg/) for the JS-level suites"
+bash "$ROOT/scripts/build.sh"
+
+say "node suites: embedded broker, dev server and relay, JS API in Chromium, demo end to end"
+node --test --test-concurrency=1 server/broker/test/ server/test/ tests/js/ tests/e2e/
 
 say "all suites passed"

@@ -1,6 +1,6 @@
 //! `Engine`: the object behind each JS `Client`.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -54,7 +54,9 @@ enum Target {
 #[wasm_bindgen]
 pub struct Engine {
     driver: Driver,
-    target: Target,
+    /// Interior mutability: every method takes `&self`, so a user callback run from inside
+    /// one (e.g. `onstatechange` during `connect()`) may call or read the engine again.
+    target: RefCell<Target>,
     protocols: Vec<String>,
     binary: bool,
     /// The SockJS transports to try (`options.transports`).
@@ -113,7 +115,7 @@ impl Engine {
         let driver = Driver::new(config, dispatcher(sink));
         Engine {
             driver,
-            target: Target::Socket,
+            target: RefCell::new(Target::Socket),
             protocols,
             binary: options.binary(),
             transports: options.transports(),
@@ -123,32 +125,36 @@ impl Engine {
     }
 
     /// Takes over `socket` (for `over()`).
-    pub fn attach(&mut self, socket: SocketLike) {
-        self.target = Target::Socket;
+    pub fn attach(&self, socket: SocketLike) {
+        *self.target.borrow_mut() = Target::Socket;
         self.transport.set(Some("over"));
         self.driver.attach(socket, self.binary);
     }
 
     /// Sets the URLs to connect to (for `client()`).
     #[wasm_bindgen(js_name = setUrls)]
-    pub fn set_urls(&mut self, urls: Vec<String>) {
-        self.target = Target::Urls(urls);
+    pub fn set_urls(&self, urls: Vec<String>) {
+        *self.target.borrow_mut() = Target::Urls(urls);
     }
 
     /// Opens the transport if needed and sends CONNECT with the packed headers.
-    pub fn connect(&mut self, headers: &str) -> Result<(), JsValue> {
+    pub fn connect(&self, headers: &str) -> Result<(), JsValue> {
         let headers = unpack(headers);
         self.driver
             .with_session(|s, now| s.connect(now, headers))
             .map_err(to_js)?;
-        if let Target::Urls(urls) = &self.target {
-            let url = urls.first().cloned().unwrap_or_default();
+        // The borrow ends before `open`, which may run user callbacks.
+        let url = match &*self.target.borrow() {
+            Target::Urls(urls) => urls.first().cloned(),
+            Target::Socket => None,
+        };
+        if let Some(url) = url {
             self.open(&url);
         }
         Ok(())
     }
 
-    fn open(&mut self, url: &str) {
+    fn open(&self, url: &str) {
         let lower = url.to_ascii_lowercase();
         let result = if lower.starts_with("ws://") || lower.starts_with("wss://") {
             self.transport.set(Some("websocket-raw"));
@@ -175,7 +181,7 @@ impl Engine {
     /// SEND with a text body; returns the receipt id when one was asked for.
     #[wasm_bindgen(js_name = sendText)]
     pub fn send_text(
-        &mut self,
+        &self,
         destination: &str,
         body: String,
         headers: &str,
@@ -194,7 +200,7 @@ impl Engine {
     /// SEND with a binary body; returns the receipt id when one was asked for.
     #[wasm_bindgen(js_name = sendBytes)]
     pub fn send_bytes(
-        &mut self,
+        &self,
         destination: &str,
         body: Vec<u8>,
         headers: &str,
@@ -205,7 +211,7 @@ impl Engine {
     }
 
     fn send(
-        &mut self,
+        &self,
         destination: &str,
         body: Vec<u8>,
         headers: &str,
@@ -227,7 +233,7 @@ impl Engine {
     }
 
     /// SUBSCRIBE; returns the subscription id.
-    pub fn subscribe(&mut self, destination: &str, headers: &str) -> Result<String, JsValue> {
+    pub fn subscribe(&self, destination: &str, headers: &str) -> Result<String, JsValue> {
         let headers = unpack(headers);
         self.driver
             .with_session(|s, now| s.subscribe(now, destination, headers))
@@ -236,7 +242,7 @@ impl Engine {
     }
 
     /// UNSUBSCRIBE.
-    pub fn unsubscribe(&mut self, id: &str, headers: &str) -> Result<(), JsValue> {
+    pub fn unsubscribe(&self, id: &str, headers: &str) -> Result<(), JsValue> {
         let headers = unpack(headers);
         self.driver
             .with_session(|s, now| s.unsubscribe(now, id, headers))
@@ -245,7 +251,7 @@ impl Engine {
     }
 
     /// BEGIN; returns the transaction id.
-    pub fn begin(&mut self, transaction: Option<String>) -> Result<String, JsValue> {
+    pub fn begin(&self, transaction: Option<String>) -> Result<String, JsValue> {
         self.driver
             .with_session(|s, now| s.begin(now, transaction.as_deref(), Default::default()))
             .map(|issued| issued.id)
@@ -253,7 +259,7 @@ impl Engine {
     }
 
     /// COMMIT.
-    pub fn commit(&mut self, transaction: &str) -> Result<(), JsValue> {
+    pub fn commit(&self, transaction: &str) -> Result<(), JsValue> {
         self.driver
             .with_session(|s, now| s.commit(now, transaction, Default::default()))
             .map(drop)
@@ -261,7 +267,7 @@ impl Engine {
     }
 
     /// ABORT.
-    pub fn abort(&mut self, transaction: &str) -> Result<(), JsValue> {
+    pub fn abort(&self, transaction: &str) -> Result<(), JsValue> {
         self.driver
             .with_session(|s, now| s.abort(now, transaction, Default::default()))
             .map(drop)
@@ -270,7 +276,7 @@ impl Engine {
 
     /// ACK (`ack == true`) or NACK.
     pub fn ack(
-        &mut self,
+        &self,
         ack: bool,
         message_id: &str,
         subscription: &str,
@@ -290,7 +296,7 @@ impl Engine {
     }
 
     /// DISCONNECT. Returns `true` when there is nothing to wait for (already closed).
-    pub fn disconnect(&mut self, headers: &str) -> Result<bool, JsValue> {
+    pub fn disconnect(&self, headers: &str) -> Result<bool, JsValue> {
         let headers = unpack(headers);
         let state = self.driver.session(Session::state);
         if matches!(state, State::Idle | State::Closed) {
@@ -308,13 +314,13 @@ impl Engine {
 
     /// Runs the heart-beat check at once (on `visibilitychange`).
     #[wasm_bindgen(js_name = checkNow)]
-    pub fn check_now(&mut self) {
+    pub fn check_now(&self) {
         self.driver.with_session(|s, now| s.check_now(now));
     }
 
     /// Turns debug lines on or off.
     #[wasm_bindgen(js_name = setDebug)]
-    pub fn set_debug(&mut self, on: bool) {
+    pub fn set_debug(&self, on: bool) {
         self.driver.with_session(|s, _| s.set_debug(on));
     }
 
@@ -347,7 +353,7 @@ impl Engine {
     }
 
     /// Closes the transport and cancels the timer at once, without DISCONNECT.
-    pub fn shutdown(&mut self) {
+    pub fn shutdown(&self) {
         self.driver.shutdown();
     }
 }
