@@ -535,6 +535,25 @@ describe('connect', SUITE, () => {
     assert.deepEqual(r.connects, ['CONNECT']);
   });
 
+  test('onstatechange may read the client while connect() and disconnect() run', async () => {
+    const r = await run(async () => {
+      const sock = new H.FakeSocket();
+      const c = W.over(sock, { heartbeat: false });
+      const seen = [];
+      c.onstatechange = (s) => seen.push([s, c.state, c.connected, c.transport, c.reconnectAttempt]);
+      const p = c.connect();
+      sock.open();
+      sock.receive(H.frame('CONNECTED', { version: '1.2' }));
+      await H.within(p, 1000, 'connect');
+      c.disconnect();
+      return { seen, problems: window.__problems ?? [] };
+    });
+    assert.deepEqual(r.seen[0], ['connecting', 'connecting', false, 'over', 0]);
+    assert.deepEqual(r.seen[1], ['connected', 'connected', true, 'over', 0]);
+    assert.equal(r.seen[2][0], 'disconnecting');
+    assert.equal(r.seen[2][1], 'disconnecting');
+  });
+
   test('an over() client whose socket closed says so on connect instead of hanging', async () => {
     const r = await run(async () => {
       const { client, sock } = await H.connectOver(W);
