@@ -51,7 +51,17 @@ impl Session {
             Command::Connected if matches!(self.state, State::Connecting | State::Reconnecting) => {
                 self.on_connected(now, frame)
             }
-            Command::Error => self.events.push_back(Event::ServerError(frame)),
+            Command::Error => {
+                // Before CONNECTED an ERROR ends the attempt: some brokers (RabbitMQ's
+                // "Bad CONNECT") leave the socket open, which would wait out the timeout.
+                let refused = matches!(self.state, State::Connecting | State::Reconnecting);
+                let mut reason = String::from("the server refused the connection: ");
+                reason.push_str(frame.headers.get("message").unwrap_or("ERROR"));
+                self.events.push_back(Event::ServerError(frame));
+                if refused {
+                    self.request_close(now, CLOSE_NORMAL, reason);
+                }
+            }
             Command::Message if live => {
                 let subscription = frame.headers.get("subscription").map(str::to_owned);
                 let known = subscription
