@@ -84,8 +84,10 @@ export interface Options {
   transports?: SockJsTransport[];
   /** ms: per-attempt SockJS transport timeout floor, and the CONNECT-to-CONNECTED limit. Default 5000. */
   timeout?: number;
-  /** Reconnect policy, or `false` (the default) for none. */
+  /** Reconnect policy, or `false` (the default) for none. Needs `client()` or `over(factory)`. */
   reconnect?: ReconnectOptions | false;
+  /** The most commands held while not connected; past it `send()` throws. Default 10000. */
+  maxQueued?: number;
 }
 
 /** A live subscription. */
@@ -176,8 +178,11 @@ export declare class Client {
   nack(messageId: string, subscription: string, headers?: HeaderInput): void;
 }
 
-/** A client over an existing WebSocket or WebSocket-shaped object. */
-export declare function over(socket: WebSocketLike, options?: Options): Client;
+/**
+ * A client over an existing WebSocket or WebSocket-shaped object, or over a function that makes
+ * a new one for each connection (which lets the client reconnect).
+ */
+export declare function over(socket: WebSocketLike | (() => WebSocketLike), options?: Options): Client;
 
 /** A client for `ws(s)://` (WebSocket) or `http(s)://` (SockJS) URLs; an array fails over. */
 export declare function client(url: string | string[], options?: Options): Client;

@@ -61,6 +61,7 @@ function readOptions(options) {
     transports: TRANSPORTS,
     timeout: 5000,
     reconnect: false,
+    maxQueued: 10000,
   };
   if (options.protocols !== undefined) o.protocols = stringList(options.protocols, 'protocols');
   const hb = options.heartbeat;
@@ -93,6 +94,10 @@ function readOptions(options) {
     }
   }
   if (o.maxFrameSize === 0) fail('options.maxFrameSize must be at least 1');
+  if (options.maxQueued !== undefined) {
+    if (!isCount(options.maxQueued)) fail('options.maxQueued must be a whole number >= 0');
+    o.maxQueued = options.maxQueued;
+  }
   if (options.transports !== undefined) {
     o.transports = stringList(options.transports, 'transports', TRANSPORTS);
   }
@@ -203,7 +208,7 @@ export class Client {
   constructor(token, target, options, isSocket) {
     if (token !== INTERNAL) fail('make a Client with webstomp.over(socket, options) or webstomp.client(url, options)');
     const o = readOptions(options);
-    this.#isSocket = isSocket;
+    this.#isSocket = isSocket && !isFunction(target);
     this.#options = o;
     this.#debug = o.debug;
     /** Gets MESSAGE frames that match no subscription. */
@@ -212,9 +217,17 @@ export class Client {
     this.onreceipt = undefined;
     /** Called with the new state on every change. */
     this.onstatechange = undefined;
-    this.#engine = new Engine(Client.#sink(new WeakRef(this)), { ...o, debugOn: o.debug !== false });
-    if (isSocket) this.#engine.attach(target);
-    else this.#engine.setUrls(target);
+    // A socket given as such cannot be opened again: no reconnect over it.
+    const canReconnect = !isSocket || isFunction(target);
+    this.#engine = new Engine(Client.#sink(new WeakRef(this)), {
+      ...o,
+      debugOn: o.debug !== false,
+      reconnect: canReconnect ? o.reconnect : false,
+      seed: Math.floor(Math.random() * 2 ** 52),
+    });
+    if (!isSocket) this.#engine.setUrls(target);
+    else if (isFunction(target)) this.#engine.setFactory(target);
+    else this.#engine.attach(target);
   }
 
   /** `true` (log to console.debug), `false`, or a function that receives each log line. */
@@ -300,7 +313,20 @@ export class Client {
       },
       error: (headers, body) => {
         const c = ref.deref();
-        if (c) c.#failConnect(c.#frame('ERROR', headers, body));
+        if (c) c.#failConnect(c.#frame('ERROR', headers, body), false);
+      },
+      lost: (code, reason, wasClean) => {
+        // A reconnect follows: the callback form hears of every loss, the Promise waits.
+        const c = ref.deref();
+        if (c) c.#failConnect(closeEvent(code, reason, wasClean), false);
+        if (c?.#connect) c.#connect.lastError = undefined;
+      },
+      dropReceipt: (id, reason) => {
+        const c = ref.deref();
+        const waiting = c?.#receipts.get(id);
+        if (!waiting) return;
+        c.#receipts.delete(id);
+        waiting.reject(new Error('webstomp: ' + reason));
       },
       closed: (code, reason, wasClean, expected) => {
         const c = ref.deref();
@@ -312,7 +338,7 @@ export class Client {
           c.#connect = null;
           c.#subs.clear();
         } else {
-          c.#failConnect(event);
+          c.#failConnect(event, true);
         }
         c.#settleDisconnect();
       },
@@ -325,12 +351,19 @@ export class Client {
     };
   }
 
-  #failConnect(error) {
+  // `final`: the session has ended. With reconnect on, a Promise from connect() waits
+  // across failed attempts and rejects only when the client gives up (with the last attempt's
+  // ERROR frame if it had one, else the close event); callbacks hear of every failure.
+  #failConnect(error, final) {
     const c = this.#connect;
     if (!c) return;
     if (c.reject) {
+      if (!final && this.#options.reconnect && !this.#isSocket) {
+        if (error.command === 'ERROR') c.lastError = error;
+        return;
+      }
       this.#connect = null;
-      c.reject(error);
+      c.reject(c.lastError ?? error);
     } else if (c.onError) {
       callUser(c.onError, error);
     }
@@ -527,10 +560,14 @@ export class Client {
   }
 }
 
-/** A client over an existing WebSocket or WebSocket-shaped object (SockJS, a test double). */
+/**
+ * A client over an existing WebSocket or WebSocket-shaped object (SockJS, a test double), or
+ * over a function that makes a new one for each connection (then it can reconnect).
+ */
 export function over(socket, options) {
+  if (isFunction(socket)) return new Client(INTERNAL, socket, options, true);
   if (!isObject(socket) || !isFunction(socket.send) || !isFunction(socket.close)) {
-    fail('over(socket): socket must be a WebSocket-like object with send() and close()');
+    fail('over(socket): socket must be a WebSocket-like object with send() and close(), or a function returning one');
   }
   if (socket.readyState === 2 || socket.readyState === 3) {
     fail(`over(socket): the socket is already ${socket.readyState === 2 ? 'closing' : 'closed'}`);

@@ -1,16 +1,18 @@
 //! `Engine`: the object behind each JS `Client`.
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::headers::{pack, unpack};
 use super::sink::Sink;
 use crate::core::decoder::Limits;
 use crate::core::encoder::ContentLength;
-use crate::core::session::{Config, Event, HeartbeatConfig, Session, SessionError, State};
-use crate::io::{Driver, SocketLike};
+use crate::core::session::{
+    Config, Event, HeartbeatConfig, ReconnectConfig, Session, SessionError, State,
+};
+use crate::io::{Driver, OpenOptions, SocketLike, Target};
 
 #[wasm_bindgen]
 extern "C" {
@@ -34,6 +36,26 @@ extern "C" {
     fn transports(this: &Options) -> Vec<String>;
     #[wasm_bindgen(method, structural, getter, js_name = debugOn)]
     fn debug_on(this: &Options) -> bool;
+    #[wasm_bindgen(method, structural, getter, js_name = maxQueued)]
+    fn max_queued(this: &Options) -> f64;
+    /// `options.reconnect` with every field filled in, or `false`.
+    #[wasm_bindgen(method, structural, getter)]
+    fn reconnect(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, structural, getter)]
+    fn seed(this: &Options) -> f64;
+
+    /// `options.reconnect` after the JS checks.
+    type Reconnect;
+    #[wasm_bindgen(method, structural, getter)]
+    fn delay(this: &Reconnect) -> f64;
+    #[wasm_bindgen(method, structural, getter, js_name = maxDelay)]
+    fn max_delay(this: &Reconnect) -> f64;
+    #[wasm_bindgen(method, structural, getter)]
+    fn multiplier(this: &Reconnect) -> f64;
+    #[wasm_bindgen(method, structural, getter)]
+    fn jitter(this: &Reconnect) -> f64;
+    #[wasm_bindgen(method, structural, getter, js_name = maxAttempts)]
+    fn max_attempts(this: &Reconnect) -> f64;
 }
 
 fn ms(v: f64) -> u64 {
@@ -44,26 +66,14 @@ fn ms(v: f64) -> u64 {
     }
 }
 
-/// Where the engine's connection comes from.
-enum Target {
-    Urls(Vec<String>),
-    Socket,
-}
-
 /// The WebAssembly side of one JS `Client`: its session, transport and timer.
 #[wasm_bindgen]
+///
+/// Every method takes `&self`, so a user callback run from inside one (e.g. `onstatechange`
+/// during `connect()`) may call or read the engine again.
 pub struct Engine {
     driver: Driver,
-    /// Interior mutability: every method takes `&self`, so a user callback run from inside
-    /// one (e.g. `onstatechange` during `connect()`) may call or read the engine again.
-    target: RefCell<Target>,
-    protocols: Vec<String>,
-    binary: bool,
-    /// The SockJS transports to try (`options.transports`).
-    transports: Vec<String>,
-    /// The SockJS attempt timeout floor (`options.timeout`).
-    timeout_ms: u64,
-    transport: Rc<Cell<Option<&'static str>>>,
+    options: OpenOptions,
 }
 
 fn to_js(e: SessionError) -> JsValue {
@@ -92,7 +102,6 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(sink: Sink, options: &Options) -> Engine {
         let protocols = options.protocols();
-        let debug = options.debug_on();
         let config = Config {
             subprotocols: protocols.clone(),
             heartbeat: HeartbeatConfig {
@@ -108,74 +117,49 @@ impl Engine {
             // A WebSocket sends non-UTF-8 frames as binary messages; SockJS sets this.
             text: false,
             timeout_ms: ms(options.timeout()),
-            debug,
-            ..Config::default()
+            max_queued: ms(options.max_queued()) as usize,
+            debug: options.debug_on(),
+            reconnect: reconnect_config(&options.reconnect()),
+            seed: options.seed() as u64,
         };
-        let sink = Rc::new(sink);
-        let driver = Driver::new(config, dispatcher(sink));
         Engine {
-            driver,
-            target: RefCell::new(Target::Socket),
-            protocols,
-            binary: options.binary(),
-            transports: options.transports(),
-            timeout_ms: ms(options.timeout()),
-            transport: Rc::new(Cell::new(None)),
+            driver: Driver::new(config, dispatcher(Rc::new(sink))),
+            options: OpenOptions {
+                protocols,
+                binary: options.binary(),
+                transports: options.transports(),
+                timeout_ms: ms(options.timeout()),
+            },
         }
     }
 
-    /// Takes over `socket` (for `over()`).
+    /// Takes over `socket` (for `over(socket)`).
     pub fn attach(&self, socket: SocketLike) {
-        *self.target.borrow_mut() = Target::Socket;
-        self.transport.set(Some("over"));
-        self.driver.attach(socket, self.binary);
+        self.driver.attach(socket, self.options.binary);
     }
 
     /// Sets the URLs to connect to (for `client()`).
     #[wasm_bindgen(js_name = setUrls)]
     pub fn set_urls(&self, urls: Vec<String>) {
-        *self.target.borrow_mut() = Target::Urls(urls);
+        self.driver
+            .set_target(Target::Urls(urls), self.options.clone());
     }
 
-    /// Opens the transport if needed and sends CONNECT with the packed headers.
+    /// Sets the function that makes a socket per connection (for `over(() => socket)`).
+    #[wasm_bindgen(js_name = setFactory)]
+    pub fn set_factory(&self, factory: js_sys::Function) {
+        self.driver
+            .set_target(Target::Factory(factory), self.options.clone());
+    }
+
+    /// Sends CONNECT with the packed headers, opening the transport if needed.
     pub fn connect(&self, headers: &str) -> Result<(), JsValue> {
         let headers = unpack(headers);
         self.driver
             .with_session(|s, now| s.connect(now, headers))
             .map_err(to_js)?;
-        // The borrow ends before `open`, which may run user callbacks.
-        let url = match &*self.target.borrow() {
-            Target::Urls(urls) => urls.first().cloned(),
-            Target::Socket => None,
-        };
-        if let Some(url) = url {
-            self.open(&url);
-        }
+        self.driver.open();
         Ok(())
-    }
-
-    fn open(&self, url: &str) {
-        let lower = url.to_ascii_lowercase();
-        let result = if lower.starts_with("ws://") || lower.starts_with("wss://") {
-            self.transport.set(Some("websocket-raw"));
-            self.driver.with_session(|s, _| s.set_text(false));
-            self.driver
-                .open_websocket(url, &self.protocols, self.binary)
-        } else if lower.starts_with("http://") || lower.starts_with("https://") {
-            // SockJS carries text only, whatever `binary` says; the name comes with `o`.
-            self.transport.set(None);
-            self.driver.with_session(|s, _| s.set_text(true));
-            self.driver
-                .open_sockjs(url, &self.transports, self.timeout_ms)
-        } else {
-            Err(String::from(
-                "the URL must start with ws://, wss://, http:// or https://",
-            ))
-        };
-        if let Err(reason) = result {
-            self.driver
-                .with_session(|s, now| s.handle_close(now, 1006, &reason, false));
-        }
     }
 
     /// SEND with a text body; returns the receipt id when one was asked for.
@@ -340,16 +324,13 @@ impl Engine {
     /// The transport's name.
     #[wasm_bindgen(getter)]
     pub fn transport(&self) -> Option<String> {
-        self.transport
-            .get()
-            .or_else(|| self.driver.transport_name())
-            .map(str::to_owned)
+        self.driver.transport_name().map(str::to_owned)
     }
 
-    /// The current reconnect attempt (0: none).
+    /// The current reconnect attempt (0 unless reconnecting).
     #[wasm_bindgen(getter, js_name = reconnectAttempt)]
     pub fn reconnect_attempt(&self) -> u32 {
-        0
+        self.driver.session(Session::reconnect_attempt)
     }
 
     /// Closes the transport and cancels the timer at once, without DISCONNECT.
@@ -393,7 +374,36 @@ fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event) {
             sink.closed(code, &reason, was_clean, after_disconnect);
             sink.drop_receipts("the connection closed before the receipt came");
         }
+        Event::Lost {
+            code,
+            reason,
+            was_clean,
+            ..
+        } => sink.lost(code, &reason, was_clean),
+        Event::TransactionAborted(id) => {
+            let mut line = String::from("transaction ");
+            line.push_str(&id);
+            line.push_str(" was aborted: the connection it began on was lost");
+            sink.log(&line);
+        }
+        Event::ReceiptDropped { id, reason } => sink.drop_receipt(&id, &reason),
         Event::Debug(line) => sink.log(&line),
-        Event::Close { .. } => {}
+        Event::Close { .. } | Event::Reconnect { .. } => {}
     }
+}
+
+/// The session's reconnect policy from the checked JS `options.reconnect` (`false`: none).
+fn reconnect_config(value: &JsValue) -> Option<ReconnectConfig> {
+    if !value.is_object() {
+        return None;
+    }
+    let r: &Reconnect = value.unchecked_ref();
+    let max = r.max_attempts();
+    Some(ReconnectConfig {
+        delay_ms: ms(r.delay()),
+        max_delay_ms: ms(r.max_delay()),
+        multiplier: r.multiplier(),
+        jitter: r.jitter(),
+        max_attempts: (max.is_finite() && max >= 0.0).then(|| max.min(u32::MAX as f64) as u32),
+    })
 }

@@ -30,6 +30,12 @@ extern "C" {
     /// The transport closed; `expected` after the user's `disconnect()`.
     #[wasm_bindgen(method, structural)]
     pub fn closed(this: &Sink, code: u16, reason: &str, was_clean: bool, expected: bool);
+    /// The connection was lost and a reconnect attempt will follow.
+    #[wasm_bindgen(method, structural)]
+    pub fn lost(this: &Sink, code: u16, reason: &str, was_clean: bool);
+    /// A receipt that will never come: reject its promise.
+    #[wasm_bindgen(method, structural, js_name = dropReceipt)]
+    pub fn drop_receipt(this: &Sink, id: &str, reason: &str);
     /// Receipts that will never come: reject their promises.
     #[wasm_bindgen(method, structural, js_name = dropReceipts)]
     pub fn drop_receipts(this: &Sink, reason: &str);

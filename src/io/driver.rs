@@ -1,14 +1,17 @@
-//! The driver: joins a transport, the sans-IO session and a timer, and reports the session's
-//! events. No `RefCell` borrow is held while JavaScript runs, so user callbacks may call back
-//! into the client (and a test double may answer synchronously) without a re-entrancy panic.
+//! The driver: joins a transport, the sans-IO session and a timer, opens new transports when
+//! the session reconnects, and reports the session's events. No `RefCell` borrow is held while
+//! JavaScript runs, so user callbacks may call back into the client (and a test double may
+//! answer synchronously) without a re-entrancy panic.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
+use wasm_bindgen::{JsCast, JsValue};
 
-use super::socket::{Socket, SocketLike};
+use super::socket::{describe, Socket, SocketLike};
 use super::sockjs::SockJs;
+use super::target::{OpenOptions, Target, UrlKind};
 use super::transport::{Input, Link};
 use crate::core::session::{Config, Event, Session, State, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR};
 
@@ -48,6 +51,12 @@ struct Shared {
     timer: RefCell<Option<(u64, Timeout)>>,
     on_event: RefCell<Box<dyn FnMut(Event)>>,
     pumping: Cell<bool>,
+    target: RefCell<Target>,
+    options: RefCell<OpenOptions>,
+    /// The index of the URL in use (for [`Target::Urls`]).
+    url: Cell<usize>,
+    /// `websocket-raw` or `over`; `None` for SockJS, which names its transport once open.
+    kind: Cell<Option<&'static str>>,
     /// The transport reported its close; it is dropped when no borrow of it is held.
     closed: Cell<bool>,
     /// The SockJS transport the last SockJS session opened on (kept after it closes).
@@ -57,8 +66,8 @@ struct Shared {
     failure: RefCell<Option<(u16, String)>>,
     /// The current transport failed: its further input is ignored (the stream has a gap).
     failed: Cell<bool>,
-    /// The socket handed to [`Driver::attach`] was already closed: no event will ever come
-    /// from it, so the session is told of the close once it waits for the socket.
+    /// The socket taken over was already closed: no event will ever come from it, so the
+    /// session is told of the close once it waits for the socket.
     stillborn: Cell<bool>,
 }
 
@@ -69,6 +78,8 @@ pub struct Driver {
 
 impl Driver {
     /// A driver for a session with `config`, reporting every session event to `on_event`.
+    /// It has no transport until [`Driver::attach`], [`Driver::open`] (after
+    /// [`Driver::set_target`]), [`Driver::open_websocket`] or [`Driver::open_sockjs`].
     pub fn new(config: Config, on_event: impl FnMut(Event) + 'static) -> Driver {
         Driver {
             shared: Rc::new(Shared {
@@ -77,6 +88,10 @@ impl Driver {
                 timer: RefCell::new(None),
                 on_event: RefCell::new(Box::new(on_event)),
                 pumping: Cell::new(false),
+                target: RefCell::new(Target::Socket),
+                options: RefCell::new(OpenOptions::default()),
+                url: Cell::new(0),
+                kind: Cell::new(None),
                 closed: Cell::new(false),
                 sockjs_name: Cell::new(None),
                 failure: RefCell::new(None),
@@ -86,82 +101,70 @@ impl Driver {
         }
     }
 
-    /// Opens a WebSocket to `url` as the transport.
+    /// Sets where [`Driver::open`] and reconnect attempts get their transports, and how
+    /// they open.
+    pub fn set_target(&self, target: Target, options: OpenOptions) {
+        *self.shared.target.borrow_mut() = target;
+        *self.shared.options.borrow_mut() = options;
+    }
+
+    /// Takes over an existing WebSocket-shaped object as the transport (`over(socket)`);
+    /// `binary` sends every frame as a binary message.
+    pub fn attach(&self, socket: SocketLike, binary: bool) {
+        *self.shared.target.borrow_mut() = Target::Socket;
+        self.shared.options.borrow_mut().binary = binary;
+        attach(&self.shared, socket);
+        pump(&self.shared);
+    }
+
+    /// Opens a WebSocket to `url` as the transport, with no open limit.
     pub fn open_websocket(
         &self,
         url: &str,
         protocols: &[String],
         binary: bool,
     ) -> Result<(), String> {
-        let socket = Socket::open(url, protocols, binary, self.link())?;
-        self.set_transport(Transport::Socket(socket));
-        Ok(())
+        let options = OpenOptions {
+            protocols: protocols.to_vec(),
+            binary,
+            ..OpenOptions::default()
+        };
+        open_url(&self.shared, url, &options)
     }
 
-    /// Connects to the SockJS endpoint at `base_url` (`http(s)://`), trying `transports` (empty:
-    /// all) with `timeout_ms` as each attempt's minimum (see [`SockJs::open`]).
+    /// Connects to the SockJS endpoint at `base_url` (`http(s)://`), trying `transports`
+    /// (empty: all) with `timeout_ms` as each attempt's minimum (see [`SockJs::open`]).
     pub fn open_sockjs(
         &self,
         base_url: &str,
         transports: &[String],
         timeout_ms: u64,
     ) -> Result<(), String> {
-        let sockjs = SockJs::open(base_url, transports, timeout_ms, self.link())?;
-        self.shared.sockjs_name.set(None);
-        self.set_transport(Transport::SockJs(sockjs));
-        Ok(())
+        let options = OpenOptions {
+            transports: transports.to_vec(),
+            timeout_ms,
+            ..OpenOptions::default()
+        };
+        open_url(&self.shared, base_url, &options)
     }
 
-    /// The SockJS transport (`websocket`, `xhr-streaming`, `xhr-polling`) the last SockJS
-    /// session opened on, `None` before it opened or for a plain WebSocket.
+    /// Opens a transport to the target's first URL, or from its factory (after `connect`).
+    pub fn open(&self) {
+        self.shared.url.set(0);
+        open_target(&self.shared);
+        pump(&self.shared);
+    }
+
+    /// The transport's name: `websocket-raw`, `over`, or the SockJS transport the last SockJS
+    /// session opened on (`None` before it opened).
     pub fn transport_name(&self) -> Option<&'static str> {
-        self.shared.sockjs_name.get()
-    }
-
-    /// Takes over an existing WebSocket-shaped object as the transport.
-    pub fn attach(&self, socket: SocketLike, binary: bool) {
-        let socket = Socket::attach(socket, binary, self.link());
-        let open = socket.open_protocol();
-        let closed = socket.is_closed();
-        self.set_transport(Transport::Socket(socket));
-        if let Some(protocol) = open {
-            deliver(&self.shared, Input::Open(protocol));
-        }
-        if closed {
-            self.shared.stillborn.set(true);
-            pump(&self.shared);
-        }
-    }
-
-    fn set_transport(&self, t: Transport) {
-        self.shared.closed.set(false);
-        self.shared.failed.set(false);
-        self.shared.failure.replace(None);
-        self.shared.stillborn.set(false);
-        // Dropping the old transport clears its handlers.
-        let old = self.shared.transport.replace(Some(t));
-        drop(old);
-    }
-
-    fn link(&self) -> Link {
-        let weak = Rc::downgrade(&self.shared);
-        Rc::new(move |input| {
-            if let Some(shared) = weak.upgrade() {
-                deliver(&shared, input);
-            }
-        })
+        self.shared.kind.get().or(self.shared.sockjs_name.get())
     }
 
     /// Runs `f` on the session at the current time, then sends what it produced and reports
     /// its events.
     pub fn with_session<R>(&self, f: impl FnOnce(&mut Session, u64) -> R) -> R {
-        let r = {
-            let mut session = self.shared.session.borrow_mut();
-            let before = session.state();
-            let r = f(&mut session, now());
-            note_end(&self.shared, before, session.state());
-            r
-        };
+        let r = f(&mut self.shared.session.borrow_mut(), now());
         pump(&self.shared);
         r
     }
@@ -173,14 +176,11 @@ impl Driver {
 
     /// Closes and drops the transport and cancels the timer, at once, without DISCONNECT.
     /// The transport's own close event can no longer arrive, so the session is told of the
-    /// close here: it becomes [`State::Closed`] and reports [`Event::Closed`] (code 1000).
+    /// close here: it becomes [`State::Closed`] and reports [`Event::Closed`] (code 1000),
+    /// and does not reconnect.
     pub fn shutdown(&self) {
         self.drop_transport();
-        self.with_session(|s, now| {
-            if s.state() != State::Idle {
-                s.handle_close(now, CLOSE_NORMAL, "client closed", true);
-            }
-        });
+        self.with_session(|s, now| s.abandon(now));
     }
 
     fn drop_transport(&self) {
@@ -196,6 +196,113 @@ impl Drop for Driver {
     fn drop(&mut self) {
         self.drop_transport();
     }
+}
+
+fn link(shared: &Rc<Shared>) -> Link {
+    let weak = Rc::downgrade(shared);
+    Rc::new(move |input| {
+        if let Some(shared) = weak.upgrade() {
+            deliver(&shared, input);
+        }
+    })
+}
+
+fn set_transport(shared: &Shared, t: Transport) {
+    shared.closed.set(false);
+    shared.failed.set(false);
+    shared.failure.replace(None);
+    shared.stillborn.set(false);
+    // Dropping the old transport clears its handlers.
+    let old = shared.transport.replace(Some(t));
+    drop(old);
+}
+
+/// Takes over `socket`; an open one is reported open at once.
+fn attach(shared: &Rc<Shared>, socket: SocketLike) {
+    let binary = shared.options.borrow().binary;
+    let socket = Socket::attach(socket, binary, link(shared));
+    let open = socket.open_protocol();
+    let closed = socket.is_closed();
+    shared.kind.set(Some("over"));
+    set_transport(shared, Transport::Socket(socket));
+    if let Some(protocol) = open {
+        deliver(shared, Input::Open(protocol));
+    }
+    if closed {
+        shared.stillborn.set(true);
+    }
+}
+
+/// Opens a transport from the target (the URL at `shared.url`, or the factory's socket). A
+/// transport that cannot even start counts as closed at once (1006).
+fn open_target(shared: &Rc<Shared>) {
+    enum From {
+        Url(String),
+        Factory(js_sys::Function),
+    }
+    // No borrow is held while the factory (user code) runs.
+    let from = match &*shared.target.borrow() {
+        Target::Socket => return,
+        Target::Urls(urls) => urls.get(shared.url.get()).cloned().map(From::Url),
+        Target::Factory(f) => Some(From::Factory(f.clone())),
+    };
+    let result = match from {
+        None => Err("no URL to connect to".to_owned()),
+        Some(From::Url(url)) => {
+            let options = shared.options.borrow().clone();
+            open_url(shared, &url, &options)
+        }
+        Some(From::Factory(f)) => match f.call0(&JsValue::UNDEFINED) {
+            Ok(socket) if socket.is_object() => {
+                attach(shared, socket.unchecked_into());
+                Ok(())
+            }
+            Ok(_) => Err("the socket factory returned no socket".to_owned()),
+            Err(e) => Err(describe(&e, "the socket factory threw")),
+        },
+    };
+    if let Err(reason) = result {
+        shared
+            .session
+            .borrow_mut()
+            .handle_close(now(), CLOSE_ABNORMAL, &reason, false);
+        shared.closed.set(true);
+    }
+}
+
+fn open_url(shared: &Rc<Shared>, url: &str, o: &OpenOptions) -> Result<(), String> {
+    let (transport, kind, text, limit) = match UrlKind::of(url) {
+        Some(UrlKind::WebSocket) => {
+            let socket = Socket::open(url, &o.protocols, o.binary, link(shared))?;
+            let kind = Some("websocket-raw");
+            (Transport::Socket(socket), kind, false, Some(o.timeout_ms))
+        }
+        // SockJS carries text only, whatever `binary` says; it names its transport on `o`,
+        // and bounds its attempts itself.
+        Some(UrlKind::SockJs) => {
+            let sockjs = SockJs::open(url, &o.transports, o.timeout_ms, link(shared))?;
+            shared.sockjs_name.set(None);
+            (Transport::SockJs(sockjs), None, true, None)
+        }
+        None => return Err("the URL must start with ws://, wss://, http:// or https://".to_owned()),
+    };
+    shared.kind.set(kind);
+    {
+        let mut session = shared.session.borrow_mut();
+        session.set_text(text);
+        session.opening(now(), limit);
+    }
+    set_transport(shared, transport);
+    Ok(())
+}
+
+/// A reconnect attempt: the next URL (failover), or a new socket from the factory.
+fn reopen(shared: &Rc<Shared>) {
+    if let Target::Urls(urls) = &*shared.target.borrow() {
+        let next = shared.url.get().wrapping_add(1);
+        shared.url.set(if next < urls.len() { next } else { 0 });
+    }
+    open_target(shared);
 }
 
 fn deliver(shared: &Rc<Shared>, input: Input) {
@@ -234,16 +341,13 @@ fn deliver(shared: &Rc<Shared>, input: Input) {
     pump(shared);
 }
 
-fn pump(shared: &Rc<Shared>) {
-    if shared.pumping.replace(true) {
-        return;
-    }
+/// A socket taken over already closed: tell the session once it waits for the socket.
+fn bury_stillborn(shared: &Shared) {
     let waiting = matches!(
         shared.session.borrow().state(),
         State::Connecting | State::Reconnecting
     );
-    if waiting && shared.stillborn.get() {
-        shared.stillborn.set(false);
+    if waiting && shared.stillborn.replace(false) {
         shared.session.borrow_mut().handle_close(
             now(),
             CLOSE_ABNORMAL,
@@ -252,7 +356,16 @@ fn pump(shared: &Rc<Shared>) {
         );
         shared.closed.set(true);
     }
+}
+
+fn pump(shared: &Rc<Shared>) {
+    if shared.pumping.replace(true) {
+        return;
+    }
     loop {
+        if shared.stillborn.get() {
+            bury_stillborn(shared);
+        }
         let failure = shared.failure.take();
         if let Some((code, reason)) = failure {
             report(shared, Event::ProtocolError(reason.clone()));
@@ -282,6 +395,14 @@ fn pump(shared: &Rc<Shared>) {
                     t.close(code, &reason);
                 }
             }
+            Some(Event::Reconnect { .. }) => reopen(shared),
+            Some(event @ (Event::Closed { .. } | Event::Lost { .. })) => {
+                // The session is done with the transport (also when it stopped waiting for
+                // its close event): drop it at the end of the pump, unless a callback has
+                // set a new one by then. Marked before the callback runs.
+                shared.closed.set(true);
+                report(shared, event);
+            }
             Some(event) => report(shared, event),
         }
     }
@@ -291,16 +412,6 @@ fn pump(shared: &Rc<Shared>) {
     }
     arm_timer(shared);
     shared.pumping.set(false);
-}
-
-/// When the session has just ended without the transport's close event (it timed out
-/// waiting for it, or was told by the caller), the transport is dropped at the end of the
-/// pump like a closed one, so that no handler stays on it. Marked before any callback runs, so
-/// that a transport set by a callback is kept.
-fn note_end(shared: &Shared, before: State, after: State) {
-    if before != State::Closed && after == State::Closed {
-        shared.closed.set(true);
-    }
 }
 
 /// Hands `event` to the user's callback (never re-entered: a nested pump only queues).
@@ -324,9 +435,7 @@ fn arm_timer(shared: &Rc<Shared>) {
                 if let Some(shared) = weak.upgrade() {
                     shared.timer.replace(None);
                     if let Ok(mut s) = shared.session.try_borrow_mut() {
-                        let before = s.state();
                         s.handle_timeout(now());
-                        note_end(&shared, before, s.state());
                     }
                     pump(&shared);
                 }

@@ -3,7 +3,9 @@
 pub mod driver;
 pub mod socket;
 pub mod sockjs;
+pub mod target;
 pub mod transport;
 
 pub use driver::Driver;
 pub use socket::SocketLike;
+pub use target::{OpenOptions, Target};

@@ -79,14 +79,14 @@ impl Session {
                 self.queue
                     .push(Queued::Frame(frame, content_length), self.config.max_queued)?;
                 if let Some(id) = &receipt {
-                    self.receipts.register(id.clone(), command);
+                    self.receipts.register(id.clone(), command, false);
                 }
             }
         }
         Ok(receipt)
     }
 
-    /// Encodes and sends `frame`, registering `receipt` before the frame is kept for resend.
+    /// Encodes and sends `frame`, registering `receipt` first.
     fn transmit_frame_registering(
         &mut self,
         now: u64,
@@ -96,11 +96,21 @@ impl Session {
     ) -> Result<(), SessionError> {
         let bytes = self.encode(&frame, content_length)?;
         if let Some(id) = receipt {
-            self.receipts.register(id.clone(), frame.command);
+            self.receipts.register(id.clone(), frame.command, false);
         }
         self.push_transmit(now, bytes);
-        self.keep_for_resend(frame, content_length);
+        self.note_sent(frame, content_length);
         Ok(())
+    }
+
+    /// Refuses a command in a transaction that a lost connection aborted.
+    fn check_transaction(&self, headers: &Headers) -> Result<(), SessionError> {
+        match headers.get("transaction") {
+            Some(tx) if self.transactions.is_aborted(tx) => {
+                Err(SessionError::TransactionAborted(tx.to_owned()))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// SEND `body` to `destination`. `content_length` decides whether a `content-length`
@@ -121,6 +131,7 @@ impl Session {
             ));
         }
         let route = self.route()?;
+        self.check_transaction(&headers)?;
         if self.config.text && std::str::from_utf8(&body).is_err() {
             return Err(SessionError::NotUtf8);
         }
@@ -180,7 +191,7 @@ impl Session {
             }
             Route::Hold => {
                 if let Some(r) = &receipt {
-                    self.receipts.register(r.clone(), Command::Subscribe);
+                    self.receipts.register(r.clone(), Command::Subscribe, false);
                 }
             }
         }
@@ -286,6 +297,13 @@ impl Session {
         self.observe(now);
         let route = self.route()?;
         if !self.transactions.contains(id) {
+            // A transaction a lost connection rolled back: aborting it again is done already.
+            if self.transactions.forget_aborted(id) {
+                return match command {
+                    Command::Abort => Ok(None),
+                    _ => Err(SessionError::TransactionAborted(id.to_owned())),
+                };
+            }
             return Err(SessionError::UnknownTransaction(id.to_owned()));
         }
         let receipt = self.take_receipt(&mut headers)?;
@@ -342,6 +360,7 @@ impl Session {
             ));
         }
         let route = self.route()?;
+        self.check_transaction(&headers)?;
         match route {
             Route::Now(version) => {
                 // Build first: NACK on 1.0 fails before a receipt id is consumed.
@@ -368,7 +387,7 @@ impl Session {
                     self.config.max_queued,
                 )?;
                 if let Some(id) = &receipt {
-                    self.receipts.register(id.clone(), command);
+                    self.receipts.register(id.clone(), command, false);
                 }
                 Ok(receipt)
             }
@@ -419,12 +438,30 @@ impl Session {
 
     /// Reports a held command that cannot be sent, and stops waiting for its receipt.
     fn drop_held(&mut self, receipt: Option<String>, why: &str) {
-        if let Some(id) = receipt {
-            self.receipts.remove(&id);
-        }
         let mut message = String::with_capacity(why.len() + 32);
         message.push_str("dropped a held command: ");
         message.push_str(why);
+        if let Some(id) = receipt {
+            self.receipts.remove(&id);
+            self.events.push_back(Event::ReceiptDropped {
+                id,
+                reason: message.clone(),
+            });
+        }
         self.events.push_back(Event::ProtocolError(message));
+    }
+
+    /// Sends again every SEND frame whose receipt has not come (after CONNECTED and the
+    /// subscriptions, before the held commands: the order they were first sent in).
+    pub(super) fn resend_unconfirmed(&mut self, now: u64) {
+        for (frame, content_length) in self.receipts.resends() {
+            match self.encode(&frame, content_length) {
+                Ok(bytes) => self.push_transmit(now, bytes),
+                Err(e) => {
+                    let receipt = frame.headers.get("receipt").map(str::to_owned);
+                    self.drop_held(receipt, &e.to_string());
+                }
+            }
+        }
     }
 }

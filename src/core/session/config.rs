@@ -35,8 +35,40 @@ impl Default for HeartbeatConfig {
     }
 }
 
+/// When and how often to reconnect after a lost connection (never after `disconnect`).
+///
+/// Attempt `n` (1, 2, ...) waits `min(delay_ms * multiplier^(n-1), max_delay_ms)`, less a
+/// random share of up to `jitter` of it (so that clients dropped together do not return
+/// together, and the wait never exceeds the cap). CONNECTED resets the count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReconnectConfig {
+    /// The first wait, in ms.
+    pub delay_ms: u64,
+    /// The longest wait, in ms.
+    pub max_delay_ms: u64,
+    /// The growth of the wait per attempt (values below 1 count as 1).
+    pub multiplier: f64,
+    /// The largest share of a wait taken off at random, 0 to 1.
+    pub jitter: f64,
+    /// How many attempts in a row may fail before the session gives up (`None`: never).
+    pub max_attempts: Option<u32>,
+}
+
+impl Default for ReconnectConfig {
+    /// 1 000 ms, doubling up to 30 000 ms, jitter 0.5, unlimited attempts (the JS defaults).
+    fn default() -> Self {
+        ReconnectConfig {
+            delay_ms: 1_000,
+            max_delay_ms: 30_000,
+            multiplier: 2.0,
+            jitter: 0.5,
+            max_attempts: None,
+        }
+    }
+}
+
 /// Everything a [`Session`](super::Session) is configured with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The WebSocket subprotocols offered (`v12.stomp`, ...); they decide the CONNECT frame's
     /// `accept-version` (see [`accept_version`](crate::core::version::accept_version)).
@@ -62,13 +94,17 @@ pub struct Config {
     /// heart-beat (secrets masked). Can be changed later with
     /// [`Session::set_debug`](super::Session::set_debug).
     pub debug: bool,
+    /// Reconnect after a lost connection (`None`: a lost connection ends the session).
+    pub reconnect: Option<ReconnectConfig>,
+    /// Seeds the reconnect jitter (the IO layer passes a random number).
+    pub seed: u64,
 }
 
 impl Default for Config {
     /// Subprotocols `v12.stomp`, `v11.stomp`, `v10.stomp`; heart-beats 10 000 ms both ways
     /// with tolerance 2; default [`Limits`] (16 MiB frames); no splitting;
     /// text transmits (as the JS `binary: false` default); 5 000 ms timeout; 1 000 queued
-    /// frames; no debug lines.
+    /// frames; no debug lines; no reconnect.
     fn default() -> Self {
         Config {
             subprotocols: vec![
@@ -83,6 +119,8 @@ impl Default for Config {
             timeout_ms: 5_000,
             max_queued: 1_000,
             debug: false,
+            reconnect: None,
+            seed: 0,
         }
     }
 }

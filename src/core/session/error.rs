@@ -28,6 +28,8 @@ pub enum SessionError {
     DuplicateTransaction(String),
     /// `commit` or `abort` of a transaction that is not open.
     UnknownTransaction(String),
+    /// A command in (or `commit` of) a transaction that a lost connection rolled back.
+    TransactionAborted(String),
     /// The negotiated version lacks the command (NACK in STOMP 1.0).
     Unsupported {
         /// The command, as on the wire.
@@ -82,6 +84,10 @@ impl fmt::Display for SessionError {
                 write!(f, "transaction {id:?} is already open")
             }
             SessionError::UnknownTransaction(id) => write!(f, "no open transaction {id:?}"),
+            SessionError::TransactionAborted(id) => write!(
+                f,
+                "transaction {id:?} was aborted: the connection it began on was lost"
+            ),
             SessionError::Unsupported { command, version } => {
                 write!(
                     f,

@@ -22,8 +22,10 @@ pub enum State {
     Connecting,
     /// CONNECTED received: commands go out at once.
     Connected,
-    /// The connection was lost and a new one is being made (reserved for reconnect support;
-    /// the session never enters it yet).
+    /// The connection was lost and a new one is being made ([`Config::reconnect`]): waiting
+    /// for the next attempt, for its transport or for its CONNECTED. Commands are held.
+    ///
+    /// [`Config::reconnect`]: super::Config::reconnect
     Reconnecting,
     /// DISCONNECT sent (or requested before CONNECTED); waiting for its RECEIPT, the
     /// transport's close or the timeout.
@@ -106,6 +108,39 @@ pub enum Event {
         was_clean: bool,
         /// Whether the user had called `disconnect` (so this close is no failure).
         after_disconnect: bool,
+    },
+    /// The transport was lost (as [`Event::Closed`] reports it) and reconnect attempt
+    /// `attempt` starts after `delay_ms`: the session is [`State::Reconnecting`].
+    Lost {
+        /// The close code, chosen as for [`Event::Closed`].
+        code: u16,
+        /// The close reason.
+        reason: String,
+        /// Whether the transport closed cleanly.
+        was_clean: bool,
+        /// The number of the coming attempt (1 after a CONNECTED session).
+        attempt: u32,
+        /// The wait before it, in ms.
+        delay_ms: u64,
+    },
+    /// A request to the IO layer: open a new transport for reconnect attempt `attempt`; the
+    /// session sends CONNECT when [`Session::handle_open`] reports it open.
+    ///
+    /// [`Session::handle_open`]: super::Session::handle_open
+    Reconnect {
+        /// The attempt's number, from 1.
+        attempt: u32,
+    },
+    /// A transaction begun on a lost connection: the server rolled it back with it. Its id
+    /// can no longer be committed.
+    TransactionAborted(String),
+    /// A receipt that will never come, because its frame was dropped (it belonged to an
+    /// aborted transaction, or could not be sent after CONNECTED).
+    ReceiptDropped {
+        /// The receipt id.
+        id: String,
+        /// Why, for people.
+        reason: String,
     },
     /// A debug line for an outgoing frame or heart-beat, secrets masked (only when debug
     /// lines are on).

@@ -106,9 +106,11 @@ impl Session {
         let intervals = heartbeat::negotiate((hb.outgoing_ms, hb.incoming_ms), server);
         self.heartbeat.start(intervals, hb.tolerance);
         self.connected_headers = Some(frame.headers.clone());
+        self.backoff.reset();
         self.set_state(State::Connected);
         self.events.push_back(Event::Connected(frame));
         self.send_subscriptions(now);
+        self.resend_unconfirmed(now);
         self.flush_queue(now);
     }
 

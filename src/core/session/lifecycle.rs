@@ -115,7 +115,8 @@ impl Session {
                 };
                 let bytes = self.encode(&frame, ContentLength::Auto)?;
                 self.push_transmit(now, bytes);
-                self.receipts.register(receipt.clone(), Command::Disconnect);
+                self.receipts
+                    .register(receipt.clone(), Command::Disconnect, true);
                 self.disconnect_requested = true;
                 self.disconnect_deadline = self.deadline_after(now);
                 self.set_state(State::Disconnecting);
@@ -133,6 +134,7 @@ impl Session {
             return;
         }
         self.transport_open = true;
+        self.open_deadline = None;
         self.decoder = Decoder::new(self.config.limits);
         self.subprotocol_version = protocol.and_then(Version::from_subprotocol);
         if let Some(v) = self.subprotocol_version {
@@ -148,37 +150,86 @@ impl Session {
     /// [`Event::Closed`], unless the session already counted the transport as closed.
     pub fn handle_close(&mut self, now: u64, code: u16, reason: &str, was_clean: bool) {
         self.observe(now);
-        if self.state == State::Closed && self.closing.is_none() {
+        // Closed, or waiting for the next attempt: no transport of the session's is open.
+        let idle = self.state == State::Closed || self.reconnect_deadline.is_some();
+        if idle && self.closing.is_none() {
             self.transport_open = false;
             return;
         }
         self.finish_closed(code, reason.to_owned(), was_clean);
     }
 
-    /// Ends the session's use of the transport: clears per-connection data, emits the state
-    /// change and [`Event::Closed`] (with the session's own code and reason if it had asked
-    /// for the close).
+    /// The IO layer dropped the transport without waiting for its close (the client is being
+    /// shut down): ends the session as after `disconnect`, at once and without reconnecting.
+    pub fn abandon(&mut self, now: u64) {
+        self.observe(now);
+        if !matches!(self.state, State::Idle | State::Closed) {
+            self.disconnect_requested = true;
+            self.closing = None;
+            self.finish_closed(CLOSE_NORMAL, "client closed".to_owned(), true);
+        }
+    }
+
+    /// The IO layer has started opening a transport. With `limit_ms`, one that has not
+    /// opened by then counts as failed ([`Event::Close`] with [`CLOSE_CONNECT_TIMEOUT`]); a
+    /// transport with attempt timeouts of its own (SockJS) passes `None`.
+    pub fn opening(&mut self, now: u64, limit_ms: Option<u64>) {
+        self.observe(now);
+        self.open_deadline = match limit_ms {
+            Some(ms) if ms > 0 && !self.transport_open => Some(now.saturating_add(ms)),
+            _ => None,
+        };
+    }
+
+    /// Ends the session's use of the transport: clears per-connection data, aborts the
+    /// transactions the server forgot, and either schedules a reconnect ([`Event::Lost`]) or
+    /// emits [`State::Closed`] and [`Event::Closed`] (with the session's own code and reason
+    /// if it had asked for the close).
     pub(super) fn finish_closed(&mut self, code: u16, reason: String, was_clean: bool) {
         let (code, reason) = match self.closing.take() {
             Some(c) => (c.code, c.reason),
             None => (code, reason),
         };
         let after_disconnect = self.disconnect_requested;
+        let wanted = matches!(
+            self.state,
+            State::Connecting | State::Connected | State::Reconnecting
+        );
         self.transport_open = false;
         self.connect_deadline = None;
         self.disconnect_deadline = None;
+        self.open_deadline = None;
+        self.reconnect_deadline = None;
         self.heartbeat.stop();
         self.transmits.clear();
         self.decoder = Decoder::new(self.config.limits);
+        self.disconnect_requested = false;
         if after_disconnect {
             self.subscriptions.clear();
             self.queue.clear();
             self.transactions.clear();
             self.receipts.clear();
         } else {
-            self.receipts.remove_disconnect();
+            self.receipts.lost();
+            self.abort_transactions();
+            let next = match self.config.reconnect {
+                Some(policy) if wanted => self.backoff.next(&policy),
+                _ => None,
+            };
+            if let Some(delay_ms) = next {
+                self.reconnect_deadline = Some(self.now.saturating_add(delay_ms));
+                self.set_state(State::Reconnecting);
+                self.events.push_back(Event::Lost {
+                    code,
+                    reason,
+                    was_clean,
+                    attempt: self.backoff.attempt(),
+                    delay_ms,
+                });
+                return;
+            }
         }
-        self.disconnect_requested = false;
+        self.backoff.reset();
         self.set_state(State::Closed);
         self.events.push_back(Event::Closed {
             code,
@@ -196,6 +247,17 @@ impl Session {
             if closing.deadline.is_some_and(|d| now >= d) {
                 self.finish_closed(0, String::new(), false);
             }
+            return;
+        }
+        if self.reconnect_deadline.is_some_and(|d| now >= d) {
+            self.reconnect_deadline = None;
+            let attempt = self.backoff.attempt();
+            self.events.push_back(Event::Reconnect { attempt });
+            return;
+        }
+        if self.open_deadline.is_some_and(|d| now >= d) {
+            let reason = "the transport did not open in time".to_owned();
+            self.request_close(now, CLOSE_CONNECT_TIMEOUT, reason);
             return;
         }
         if self.connect_deadline.is_some_and(|d| now >= d) {
@@ -224,6 +286,20 @@ impl Session {
         self.observe(now);
         if self.closing.is_none() {
             self.run_heartbeat(now);
+        }
+    }
+
+    /// The connection was lost: every transaction whose BEGIN went out is rolled back by the
+    /// server, and SEND frames in it are not sent again.
+    fn abort_transactions(&mut self) {
+        let queue = &self.queue;
+        let aborted = self.transactions.abort_sent(|id| queue.holds_begin(id));
+        for tx in aborted {
+            for id in self.receipts.drop_in_transaction(&tx) {
+                let reason = format!("transaction {tx:?} was aborted: the connection was lost");
+                self.events.push_back(Event::ReceiptDropped { id, reason });
+            }
+            self.events.push_back(Event::TransactionAborted(tx));
         }
     }
 

@@ -27,6 +27,7 @@
 //! Idle ──connect──► Connecting ──CONNECTED──► Connected ──disconnect──► Disconnecting
 //!                       │                        │                          │
 //!                       └──── transport closed ──┴────── transport closed ──┴──► Closed
+//!                          (with a reconnect policy: ──► Reconnecting ──CONNECTED──► Connected)
 //! ```
 //!
 //! - `connect` remembers the CONNECT frame and sends it once the transport is open. No
@@ -42,8 +43,17 @@
 //!   data; if the transport's close is not reported within [`Config::timeout_ms`], it counts
 //!   the transport as closed. The IO layer must report [`Session::handle_close`] only for the
 //!   transport it currently drives.
-//! - A lost transport keeps the subscription registry, the held frames, the open transactions
-//!   and the pending receipts, so that a new `connect` resumes; `disconnect` clears them.
+//! - **Reconnect** ([`Config::reconnect`]): a transport lost while connecting or connected
+//!   (not after `disconnect`) makes the session [`State::Reconnecting`]: it reports
+//!   [`Event::Lost`] instead of [`Event::Closed`], waits the policy's delay, then asks for a
+//!   new transport with [`Event::Reconnect`], and sends the same CONNECT once it opens. On
+//!   CONNECTED it sends every live subscription again (same id and headers), then every SEND
+//!   whose receipt has not come (at-least-once), then the held commands. When the policy
+//!   allows no more attempts, the session is [`State::Closed`].
+//! - A lost transport keeps the subscription registry, the held frames and the SEND frames
+//!   awaiting receipts, so that a reconnect (or a new `connect`) resumes; `disconnect` clears
+//!   them. Transactions whose BEGIN went out are aborted ([`Event::TransactionAborted`]): the
+//!   server forgot them.
 //!
 //! # Example
 //!
@@ -66,6 +76,7 @@
 )]
 
 mod ack;
+mod backoff;
 mod commands;
 mod config;
 pub mod debug;
@@ -86,7 +97,7 @@ mod tests;
 use std::collections::VecDeque;
 
 pub use commands::Issued;
-pub use config::{Config, HeartbeatConfig};
+pub use config::{Config, HeartbeatConfig, ReconnectConfig};
 pub use error::SessionError;
 pub use event::{
     Event, State, CLOSE_CONNECT_TIMEOUT, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_NORMAL,
@@ -99,6 +110,7 @@ use crate::core::decoder::Decoder;
 use crate::core::encoder::{self, ContentLength, EncodeError};
 use crate::core::frame::{Frame, Headers};
 use crate::core::version::Version;
+use backoff::Backoff;
 use heartbeat::Heartbeat;
 use queue::Queue;
 use receipts::Receipts;
@@ -136,6 +148,11 @@ pub struct Session {
     connect_frame: Option<Vec<u8>>,
     connect_deadline: Option<u64>,
     disconnect_deadline: Option<u64>,
+    /// When a transport that has not opened counts as failed (see [`Session::opening`]).
+    open_deadline: Option<u64>,
+    /// When the next reconnect attempt starts.
+    reconnect_deadline: Option<u64>,
+    backoff: Backoff,
     /// `disconnect` was called since the last `connect`.
     disconnect_requested: bool,
     closing: Option<Closing>,
@@ -155,6 +172,7 @@ impl Session {
         Session {
             debug: config.debug,
             decoder: Decoder::new(config.limits),
+            backoff: Backoff::new(config.seed),
             config,
             state: State::Idle,
             now: 0,
@@ -165,6 +183,8 @@ impl Session {
             connect_frame: None,
             connect_deadline: None,
             disconnect_deadline: None,
+            open_deadline: None,
+            reconnect_deadline: None,
             disconnect_requested: false,
             closing: None,
             heartbeat: Heartbeat::default(),
@@ -198,6 +218,8 @@ impl Session {
         [
             self.connect_deadline,
             self.disconnect_deadline,
+            self.open_deadline,
+            self.reconnect_deadline,
             self.heartbeat.send_deadline(),
             self.heartbeat.receive_deadline(),
         ]
@@ -268,6 +290,14 @@ impl Session {
         self.transactions.iter()
     }
 
+    /// The number of the current reconnect attempt: 0 unless [`State::Reconnecting`].
+    pub fn reconnect_attempt(&self) -> u32 {
+        match self.state {
+            State::Reconnecting => self.backoff.attempt(),
+            _ => 0,
+        }
+    }
+
     /// How many commands wait for CONNECTED.
     pub fn queued(&self) -> usize {
         self.queue.len()
@@ -303,6 +333,8 @@ impl Session {
             let back = |t: &mut Option<u64>| *t = t.map(|t| t.saturating_sub(by));
             back(&mut self.connect_deadline);
             back(&mut self.disconnect_deadline);
+            back(&mut self.open_deadline);
+            back(&mut self.reconnect_deadline);
             if let Some(closing) = &mut self.closing {
                 back(&mut closing.deadline);
             }
@@ -369,17 +401,15 @@ impl Session {
     ) -> Result<(), EncodeError> {
         let bytes = self.encode(&frame, content_length)?;
         self.push_transmit(now, bytes);
-        self.keep_for_resend(frame, content_length);
+        self.note_sent(frame, content_length);
         Ok(())
     }
 
-    /// Keeps a sent SEND frame that awaits a receipt (at-least-once after a reconnect).
-    fn keep_for_resend(&mut self, frame: Frame, content_length: ContentLength) {
-        if frame.command != crate::core::command::Command::Send {
-            return;
-        }
+    /// Marks the receipt of a frame that went out as sent; a SEND frame is kept until its
+    /// receipt comes, to be sent again on a new connection (at-least-once).
+    fn note_sent(&mut self, frame: Frame, content_length: ContentLength) {
         if let Some(id) = frame.headers.get("receipt").map(str::to_owned) {
-            self.receipts.attach(&id, frame, content_length);
+            self.receipts.mark_sent(&id, frame, content_length);
         }
     }
 
@@ -398,6 +428,7 @@ impl Session {
         self.heartbeat.stop();
         self.connect_deadline = None;
         self.disconnect_deadline = None;
+        self.open_deadline = None;
         self.closing = Some(Closing {
             code,
             reason: reason.clone(),

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use super::error::SessionError;
+use crate::core::command::Command;
 use crate::core::encoder::ContentLength;
 use crate::core::frame::{Frame, Headers};
 
@@ -56,6 +57,16 @@ impl Queue {
     /// The number of held items.
     pub(crate) fn len(&self) -> usize {
         self.items.len()
+    }
+
+    /// Whether a held BEGIN opens transaction `id` (it has not gone out yet).
+    pub(crate) fn holds_begin(&self, id: &str) -> bool {
+        self.items.iter().any(|item| match item {
+            Queued::Frame(frame, _) => {
+                frame.command == Command::Begin && frame.headers.get("transaction") == Some(id)
+            }
+            Queued::Ack { .. } => false,
+        })
     }
 
     /// Drops every held item.

@@ -8,6 +8,7 @@ mod commands;
 mod connect;
 mod disconnect;
 mod heartbeat;
+mod reconnect;
 #[cfg(not(target_arch = "wasm32"))] // proptest is a host-only dev-dependency
 mod robustness;
 mod wire;
