@@ -190,6 +190,8 @@ export class Client {
   #disconnect = [];
   #isSocket;
   #socketClosed = false;
+  // Counts lost connections: tells a message's connection from a later one.
+  #connection = 0;
   // RECEIPT frames that came while send() was still in the engine (a synchronous socket).
   #early = null;
 
@@ -272,11 +274,7 @@ export class Client {
         else live.add(c);
         if (c.onstatechange) callUser(c.onstatechange, STATES[n]);
       },
-      log: (line) => {
-        const d = ref.deref()?.#debug;
-        if (isFunction(d)) callUser(d, line);
-        else if (d) console.debug(line);
-      },
+      log: (line) => ref.deref()?.#log(line),
       connected: (headers) => {
         const c = ref.deref();
         const pending = c?.#connect;
@@ -318,6 +316,7 @@ export class Client {
       lost: (code, reason, wasClean) => {
         // A reconnect follows: the callback form hears of every loss, the Promise waits.
         const c = ref.deref();
+        if (c) c.#connection += 1;
         if (c) c.#failConnect(closeEvent(code, reason, wasClean), false);
         if (c?.#connect) c.#connect.lastError = undefined;
       },
@@ -331,6 +330,7 @@ export class Client {
       closed: (code, reason, wasClean, expected) => {
         const c = ref.deref();
         if (!c) return;
+        c.#connection += 1;
         if (c.#isSocket) c.#socketClosed = true;
         const event = closeEvent(code, reason, wasClean);
         if (expected) {
@@ -354,6 +354,12 @@ export class Client {
   // `final`: the session has ended. With reconnect on, a Promise from connect() waits
   // across failed attempts and rejects only when the client gives up (with the last attempt's
   // ERROR frame if it had one, else the close event); callbacks hear of every failure.
+  #log(line) {
+    const d = this.#debug;
+    if (isFunction(d)) callUser(d, line);
+    else if (d) console.debug(line);
+  }
+
   #failConnect(error, final) {
     const c = this.#connect;
     if (!c) return;
@@ -391,8 +397,20 @@ export class Client {
         }
         return value;
       };
-      frame.ack = (h) => this.#ackOrNack(true, id('message.ack()'), sub, h);
-      frame.nack = (h) => this.#ackOrNack(false, id('message.nack()'), sub, h);
+      // A message from a connection since lost: the broker redelivers it, and its id means
+      // nothing on the new connection (RabbitMQ ends a session that acks an unknown tag).
+      const connection = this.#connection;
+      const stale = (what) => {
+        if (connection === this.#connection) return false;
+        this.#log(`${what}: dropped, the message came on a connection since lost (the broker redelivers it)`);
+        return true;
+      };
+      frame.ack = (h) => {
+        if (!stale('message.ack()')) this.#ackOrNack(true, id('message.ack()'), sub, h);
+      };
+      frame.nack = (h) => {
+        if (!stale('message.nack()')) this.#ackOrNack(false, id('message.nack()'), sub, h);
+      };
     }
     return frame;
   }

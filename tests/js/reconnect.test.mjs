@@ -124,6 +124,28 @@ describe('reconnect', SUITE, () => {
     ]);
   });
 
+  test('message.ack() of a message from the lost connection is dropped; client.ack() is held', async () => {
+    const r = await run(async () => {
+      const lines = [];
+      const R = scripted({ reconnect: { delay: 20, jitter: 0 }, debug: (l) => lines.push(l) });
+      R.client.connect({}, () => {}, () => {});
+      const s1 = await R.accept(1);
+      await H.until(() => R.client.connected);
+      const got = [];
+      R.client.subscribe('/queue/a', (m) => got.push(m), { ack: 'client-individual' });
+      s1.receive(H.frame('MESSAGE', { subscription: 'sub-0', 'message-id': 'm1', destination: '/queue/a', ack: 'a1' }, 'x'));
+      await H.until(() => got.length === 1);
+      s1.serverClose(1006, '', false);
+      got[0].ack();
+      R.client.ack('a2', 'sub-0');
+      const s2 = await R.accept(2);
+      await H.until(() => R.client.connected);
+      return { sent: s2.frames().map((f) => [f.command, f.headers.id]), logged: lines.some((l) => /message.ack\(\): dropped/.test(l)) };
+    });
+    assert.deepEqual(r.sent, [['CONNECT', undefined], ['SUBSCRIBE', 'sub-0'], ['ACK', 'a2']]);
+    assert.equal(r.logged, true);
+  });
+
   test('past maxQueued, send throws a clear Error; nothing queued is lost', async () => {
     const r = await run(async () => {
       const R = scripted({ reconnect: { delay: 20, jitter: 0 }, maxQueued: 3 });
