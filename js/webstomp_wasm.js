@@ -8,7 +8,9 @@ const PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
 const STATES = ['idle', 'connecting', 'connected', 'reconnecting', 'disconnecting', 'closed'];
 const RECONNECT = { delay: 1000, maxDelay: 30000, multiplier: 2, jitter: 0.5, maxAttempts: Infinity };
-const textDecoder = new TextDecoder();
+// The BOM is kept: `body` is the exact text of the bytes, and re-encodes to them.
+const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const textEncoder = new TextEncoder();
 
 /** The STOMP versions and subprotocols this client speaks. */
 export const VERSIONS = Object.freeze({
@@ -138,20 +140,23 @@ function packHeaders(headers, what, skip) {
   return packed;
 }
 
-// A repeated header keeps its first value. Names such as `toString` or `__proto__` are own
-// properties like any other (never looked up on, or written to, the prototype).
+// Names such as `toString` or `__proto__` are own properties like any other (never looked up
+// on, or written to, the prototype).
+function setHeader(headers, name, value) {
+  if (name === '__proto__') {
+    Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    headers[name] = value;
+  }
+}
+
+// A repeated header keeps its first value.
 function unpackHeaders(packed) {
   const headers = {};
   if (!packed) return headers;
   const parts = packed.split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const name = parts[i];
-    if (Object.hasOwn(headers, name)) continue;
-    if (name === '__proto__') {
-      Object.defineProperty(headers, name, { value: parts[i + 1], enumerable: true, writable: true, configurable: true });
-    } else {
-      headers[name] = parts[i + 1];
-    }
+    if (!Object.hasOwn(headers, parts[i])) setHeader(headers, parts[i], parts[i + 1]);
   }
   return headers;
 }
@@ -287,10 +292,24 @@ export class Client {
           callUser(pending.onConnect, frame);
         }
       },
-      message: (sub, headers, body) => {
+      // One MESSAGE as one UTF-8 view: `sub\0name\0value\0...` (`count` headers, repeats
+      // already left out), then the body from byte `headLen`. One decode for all of it.
+      message: (view, headLen, count, utf8) => {
         const c = ref.deref();
         if (!c) return;
-        const frame = c.#frame('MESSAGE', headers, body);
+        const text = textDecoder.decode(view);
+        let at = text.indexOf('\0');
+        const sub = text.slice(0, at);
+        const headers = {};
+        for (let i = 0; i < count; i++) {
+          const n = text.indexOf('\0', at + 1);
+          const v = text.indexOf('\0', n + 1);
+          setHeader(headers, text.slice(at + 1, n), text.slice(n + 1, v));
+          at = v;
+        }
+        // A UTF-8 body's bytes are its text's encoding: made only if asked for.
+        const bytes = utf8 ? null : view.slice(headLen);
+        const frame = c.#message(headers, text.slice(at + 1), bytes);
         const cb = c.#subs.get(sub);
         if (cb) callUser(cb, frame);
         else if (c.onreceive) callUser(c.onreceive, frame);
@@ -381,38 +400,47 @@ export class Client {
     for (const done of waiting) callUser(done);
   }
 
+  // CONNECTED, RECEIPT and ERROR frames.
   #frame(command, packed, body) {
-    const headers = unpackHeaders(packed);
     const binaryBody = body ? body.slice() : new Uint8Array(0);
-    const frame = { command, headers, body: textDecoder.decode(binaryBody), binaryBody };
-    if (command === 'MESSAGE') {
-      // A STOMP 1.0 MESSAGE may lack `subscription`: then ACK goes without it.
-      const sub = headers.subscription ?? '';
-      const id = (what) => {
-        const v12 = this.version === '1.2';
-        const value = v12 ? headers.ack : headers['message-id'];
-        if (typeof value !== 'string' || value === '') {
-          fail(`${what}: this MESSAGE has no ${v12 ? '"ack"' : '"message-id"'} header` +
-            (v12 ? ' (its subscription is in auto ack mode)' : ''));
-        }
-        return value;
-      };
-      // A message from a connection since lost: the broker redelivers it, and its id means
-      // nothing on the new connection (RabbitMQ ends a session that acks an unknown tag).
-      const connection = this.#connection;
-      const stale = (what) => {
-        if (connection === this.#connection) return false;
-        this.#log(`${what}: dropped, the message came on a connection since lost (the broker redelivers it)`);
-        return true;
-      };
-      frame.ack = (h) => {
-        if (!stale('message.ack()')) this.#ackOrNack(true, id('message.ack()'), sub, h);
-      };
-      frame.nack = (h) => {
-        if (!stale('message.nack()')) this.#ackOrNack(false, id('message.nack()'), sub, h);
-      };
+    return { command, headers: unpackHeaders(packed), body: textDecoder.decode(binaryBody), binaryBody };
+  }
+
+  // A MESSAGE frame; `bytes` null when they are the UTF-8 encoding of `body`.
+  #message(headers, body, bytes) {
+    const connection = this.#connection;
+    return {
+      command: 'MESSAGE',
+      headers,
+      body,
+      get binaryBody() {
+        return (bytes ??= textEncoder.encode(body));
+      },
+      set binaryBody(value) {
+        bytes = value;
+      },
+      ack: (h) => this.#ackMessage(true, headers, connection, h),
+      nack: (h) => this.#ackMessage(false, headers, connection, h),
+    };
+  }
+
+  // message.ack() / message.nack().
+  #ackMessage(ack, headers, connection, h) {
+    const what = ack ? 'message.ack()' : 'message.nack()';
+    // A message from a connection since lost: the broker redelivers it, and its id means
+    // nothing on the new connection (RabbitMQ ends a session that acks an unknown tag).
+    if (connection !== this.#connection) {
+      this.#log(`${what}: dropped, the message came on a connection since lost (the broker redelivers it)`);
+      return;
     }
-    return frame;
+    const v12 = this.version === '1.2';
+    const id = v12 ? headers.ack : headers['message-id'];
+    if (typeof id !== 'string' || id === '') {
+      fail(`${what}: this MESSAGE has no ${v12 ? '"ack"' : '"message-id"'} header` +
+        (v12 ? ' (its subscription is in auto ack mode)' : ''));
+    }
+    // A STOMP 1.0 MESSAGE may lack `subscription`: then ACK goes without it.
+    this.#ackOrNack(ack, id, headers.subscription ?? '', h);
   }
 
   /**

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::headers::{pack, unpack};
+use super::headers::{pack, pack_message, unpack};
 use super::sink::Sink;
 use crate::core::decoder::Limits;
 use crate::core::encoder::ContentLength;
@@ -341,6 +341,8 @@ impl Engine {
 
 /// Turns session events into calls on the JS sink.
 fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event) {
+    // Reused for every MESSAGE: no allocation per frame once it has grown.
+    let mut packed = Vec::new();
     move |event| match event {
         Event::StateChanged(state) => sink.state(state_index(state)),
         Event::Connected(frame) => {
@@ -356,7 +358,12 @@ fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event) {
             } else {
                 ""
             };
-            sink.message(sub, &pack(&frame.headers), &frame.body);
+            let (head, count) = pack_message(&mut packed, sub, &frame.headers, &frame.body);
+            let utf8 = std::str::from_utf8(&frame.body).is_ok();
+            sink.message(&packed, head, count, utf8);
+            if packed.capacity() > 1 << 20 {
+                packed = Vec::new(); // do not keep a huge message's buffer
+            }
         }
         Event::Receipt { frame, .. } => {
             sink.receipt(&pack(&frame.headers));

@@ -38,3 +38,41 @@ fn push_clean(out: &mut String, s: &str) {
         out.push_str(s);
     }
 }
+
+/// Packs a MESSAGE for JS into `out` as one UTF-8 buffer: `sub\0`, then `name\0value\0` per
+/// header, then the body. A repeated header is left out (the first value wins), so the JS side
+/// assigns without checking. Returns the body's offset and the number of headers packed.
+pub fn pack_message(
+    out: &mut Vec<u8>,
+    sub: &str,
+    headers: &Headers,
+    body: &[u8],
+) -> (usize, usize) {
+    out.clear();
+    push_clean_bytes(out, sub);
+    out.push(0);
+    let mut count = 0;
+    for (i, (name, value)) in headers.iter().enumerate() {
+        if headers.iter().take(i).any(|(earlier, _)| earlier == name) {
+            continue;
+        }
+        push_clean_bytes(out, name);
+        out.push(0);
+        push_clean_bytes(out, value);
+        out.push(0);
+        count += 1;
+    }
+    let head = out.len();
+    out.extend_from_slice(body);
+    (head, count)
+}
+
+/// Appends `s`, its NUL bytes (which would break the packing) as U+FFFD.
+fn push_clean_bytes(out: &mut Vec<u8>, s: &str) {
+    for (i, part) in s.split('\0').enumerate() {
+        if i > 0 {
+            out.extend_from_slice("\u{fffd}".as_bytes());
+        }
+        out.extend_from_slice(part.as_bytes());
+    }
+}

@@ -17,10 +17,12 @@ extern "C" {
     /// CONNECTED, with its packed headers.
     #[wasm_bindgen(method, structural)]
     pub fn connected(this: &Sink, headers: &str);
-    /// A MESSAGE for subscription `sub` (empty: no live subscription). `body` is a view into
-    /// WebAssembly memory, valid only during the call.
+    /// A MESSAGE packed by [`pack_message`](super::headers::pack_message): the subscription
+    /// (empty: no live subscription), `count` headers, and from byte `head` the body, which
+    /// is valid UTF-8 when `utf8`. `packed` is a view into WebAssembly memory, valid only
+    /// during the call.
     #[wasm_bindgen(method, structural)]
-    pub fn message(this: &Sink, sub: &str, headers: &str, body: &[u8]);
+    pub fn message(this: &Sink, packed: &[u8], head: usize, count: usize, utf8: bool);
     /// A RECEIPT.
     #[wasm_bindgen(method, structural)]
     pub fn receipt(this: &Sink, headers: &str);

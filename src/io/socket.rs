@@ -98,8 +98,8 @@ impl Socket {
             let link = link.clone();
             Handler::new(move |e: SocketEvent| {
                 let data = e.data();
-                if let Some(text) = data.as_string() {
-                    link(Input::Data(text.into_bytes()));
+                if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
+                    link(Input::Data(super::utf8::bytes_of(text)));
                 } else if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
                     link(Input::Data(Uint8Array::new(buf).to_vec()));
                 } else if let Some(view) = data.dyn_ref::<Uint8Array>() {

@@ -1184,6 +1184,37 @@ describe('frames and properties', SUITE, () => {
     });
     assert.deepEqual(r, { got: ['one', 'two', 'three', 'fünf ✓'], state: 'connected' });
   });
+
+  test('text messages of any size and script; body and binaryBody agree with the bytes sent', async () => {
+    const r = await run(async () => {
+      const { client, sock } = await H.connectOver(W);
+      const got = [];
+      client.subscribe('/q', (m) => got.push(m));
+      const enc = new TextEncoder();
+      const bodies = [
+        '',
+        'ascii',
+        'emoji 😀 and ü and ✓',
+        '\uFEFFstarts with a BOM',
+        'x'.repeat(70_000),
+        'é'.repeat(5_000) + '😀'.repeat(3_000),
+      ];
+      for (const body of bodies) {
+        sock.receive(H.frame('MESSAGE', { subscription: 'sub-0', 'message-id': 'm', destination: '/q', 'content-length': enc.encode(body).length }, body));
+      }
+      // A lone surrogate in a text message arrives as U+FFFD, as a browser would encode it.
+      sock.receive(H.frame('MESSAGE', { subscription: 'sub-0', 'message-id': 'm', destination: '/q' }, 'a\uD800b'));
+      await H.until(() => got.length === bodies.length + 1);
+      return got.map((m, i) => ({
+        same: m.body === (bodies[i] ?? 'a\uFFFDb'),
+        bytes: Array.from(m.binaryBody).join() === Array.from(enc.encode(bodies[i] ?? 'a\uFFFDb')).join(),
+        keys: Object.keys(m).join(),
+      }));
+    });
+    for (const [i, m] of r.entries()) {
+      assert.deepEqual(m, { same: true, bytes: true, keys: 'command,headers,body,binaryBody,ack,nack' }, `message ${i}`);
+    }
+  });
 });
 
 describe('robustness', SUITE, () => {
