@@ -175,6 +175,35 @@ function closeEvent(code, reason, wasClean) {
   return { code, reason, wasClean };
 }
 
+/**
+ * A MESSAGE frame: `{command, headers, body, binaryBody, ack(headers?), nack(headers?)}`, all own
+ * enumerable properties. `binaryBody` is made on first use when the body is UTF-8 text (most
+ * are): its bytes are then the text's encoding, and most callbacks read only `body`.
+ */
+class Message {
+  #bytes;
+  // One shared accessor pair: no closures made per message.
+  static #binaryBody = {
+    get() {
+      return (this.#bytes ??= textEncoder.encode(this.body));
+    },
+    set(value) {
+      this.#bytes = value;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+  constructor(headers, body, bytes, ack, nack) {
+    this.command = 'MESSAGE';
+    this.headers = headers;
+    this.body = body;
+    this.#bytes = bytes;
+    Object.defineProperty(this, 'binaryBody', Message.#binaryBody);
+    this.ack = ack;
+    this.nack = nack;
+  }
+}
+
 // Only over() and client() make clients.
 const INTERNAL = Symbol('webstomp-wasm internal');
 
@@ -409,19 +438,13 @@ export class Client {
   // A MESSAGE frame; `bytes` null when they are the UTF-8 encoding of `body`.
   #message(headers, body, bytes) {
     const connection = this.#connection;
-    return {
-      command: 'MESSAGE',
+    return new Message(
       headers,
       body,
-      get binaryBody() {
-        return (bytes ??= textEncoder.encode(body));
-      },
-      set binaryBody(value) {
-        bytes = value;
-      },
-      ack: (h) => this.#ackMessage(true, headers, connection, h),
-      nack: (h) => this.#ackMessage(false, headers, connection, h),
-    };
+      bytes,
+      (h) => this.#ackMessage(true, headers, connection, h),
+      (h) => this.#ackMessage(false, headers, connection, h),
+    );
   }
 
   // message.ack() / message.nack().

@@ -24,9 +24,15 @@ thread_local! {
     static ENCODER: TextEncoder = TextEncoder::new();
 }
 
+/// Below this many UTF-16 units, wasm-bindgen's own conversion is cheaper than making a view.
+const NATIVE_FROM: u32 = 512;
+
 /// The UTF-8 bytes of `text` (lone surrogates become U+FFFD, as in `TextEncoder`).
 pub fn bytes_of(text: &JsString) -> Vec<u8> {
     let units = text.length();
+    if units < NATIVE_FROM {
+        return text.as_string().unwrap_or_default().into_bytes();
+    }
     // Exact for ASCII; more room is made only for what did not fit.
     let mut out: Vec<u8> = Vec::with_capacity(units as usize);
     let mut read = 0;

@@ -1208,11 +1208,11 @@ describe('frames and properties', SUITE, () => {
       return got.map((m, i) => ({
         same: m.body === (bodies[i] ?? 'a\uFFFDb'),
         bytes: Array.from(m.binaryBody).join() === Array.from(enc.encode(bodies[i] ?? 'a\uFFFDb')).join(),
-        keys: Object.keys(m).join(),
+        keys: ['command', 'headers', 'body', 'binaryBody', 'ack', 'nack'].map((k) => typeof m[k]).join(),
       }));
     });
     for (const [i, m] of r.entries()) {
-      assert.deepEqual(m, { same: true, bytes: true, keys: 'command,headers,body,binaryBody,ack,nack' }, `message ${i}`);
+      assert.deepEqual(m, { same: true, bytes: true, keys: 'string,object,string,object,function,function' }, `message ${i}`);
     }
   });
 });
