@@ -13,7 +13,7 @@ impl Session {
     /// close was requested for any reason, input is ignored.
     pub fn handle_data(&mut self, now: u64, bytes: &[u8]) {
         self.observe(now);
-        if self.closing.is_some() || self.state == State::Closed {
+        if self.closing.is_some() || !self.transport_open {
             return;
         }
         self.heartbeat.received(now);
@@ -28,14 +28,14 @@ impl Session {
                 }
                 Ok(Some(Decoded::Frame(frame))) => {
                     self.handle_frame(now, frame);
-                    if self.closing.is_some() {
+                    if self.closing.is_some() || !self.transport_open {
                         break;
                     }
                 }
                 Err(e) => {
                     let message = format!("invalid data from the server: {e}");
                     self.events.push_back(Event::ProtocolError(message.clone()));
-                    self.request_close(now, CLOSE_PROTOCOL_ERROR, message);
+                    self.fail_connection(now, CLOSE_PROTOCOL_ERROR, message);
                     break;
                 }
             }
@@ -59,7 +59,7 @@ impl Session {
                 reason.push_str(frame.headers.get("message").unwrap_or("ERROR"));
                 self.events.push_back(Event::ServerError(frame));
                 if refused {
-                    self.request_close(now, CLOSE_NORMAL, reason);
+                    self.fail_connection(now, CLOSE_NORMAL, reason);
                 }
             }
             Command::Message if live => {
@@ -92,7 +92,7 @@ impl Session {
                 None => {
                     let message = format!("the server chose STOMP version {v:?}, not 1.0-1.2");
                     self.events.push_back(Event::ProtocolError(message.clone()));
-                    self.request_close(now, CLOSE_PROTOCOL_ERROR, message);
+                    self.fail_connection(now, CLOSE_PROTOCOL_ERROR, message);
                     return;
                 }
             },

@@ -257,7 +257,7 @@ impl Session {
         }
         if self.open_deadline.is_some_and(|d| now >= d) {
             let reason = "the transport did not open in time".to_owned();
-            self.request_close(now, CLOSE_CONNECT_TIMEOUT, reason);
+            self.fail_connection(now, CLOSE_CONNECT_TIMEOUT, reason);
             return;
         }
         if self.connect_deadline.is_some_and(|d| now >= d) {
@@ -265,7 +265,7 @@ impl Session {
                 "no CONNECTED frame from the server within {} ms",
                 self.config.timeout_ms
             );
-            self.request_close(now, CLOSE_CONNECT_TIMEOUT, reason);
+            self.fail_connection(now, CLOSE_CONNECT_TIMEOUT, reason);
             return;
         }
         if self.disconnect_deadline.is_some_and(|d| now >= d) {
@@ -306,7 +306,7 @@ impl Session {
     fn run_heartbeat(&mut self, now: u64) {
         if let Some(silent) = self.heartbeat.check(now) {
             let reason = format!("no heart-beat from the server in {silent} ms");
-            self.request_close(now, CLOSE_HEARTBEAT_TIMEOUT, reason);
+            self.fail_connection(now, CLOSE_HEARTBEAT_TIMEOUT, reason);
             return;
         }
         if self.heartbeat.send_due(now) {

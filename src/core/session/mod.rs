@@ -413,6 +413,17 @@ impl Session {
         }
     }
 
+    /// The connection is dead or unusable (no heart-beat, no CONNECTED, bad input, refused):
+    /// asks the IO layer to close the transport and, without waiting for its close (which may
+    /// never come through a black hole), ends the session's use of it at once, so that a
+    /// reconnect starts and commands are held rather than refused meanwhile.
+    fn fail_connection(&mut self, now: u64, code: u16, reason: String) {
+        self.request_close(now, code, reason);
+        if let Some(closing) = self.closing.take() {
+            self.finish_closed(closing.code, closing.reason, false);
+        }
+    }
+
     /// Asks the IO layer to close the transport (once), stopping heart-beats and timers.
     fn request_close(&mut self, now: u64, code: u16, mut reason: String) {
         if self.closing.is_some() {
