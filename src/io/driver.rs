@@ -129,7 +129,7 @@ impl Driver {
             binary,
             ..OpenOptions::default()
         };
-        open_url(&self.shared, url, &options)
+        open_as(&self.shared, UrlKind::WebSocket, url, &options)
     }
 
     /// Connects to the SockJS endpoint at `base_url` (`http(s)://`), trying `transports`
@@ -145,7 +145,7 @@ impl Driver {
             timeout_ms,
             ..OpenOptions::default()
         };
-        open_url(&self.shared, base_url, &options)
+        open_as(&self.shared, UrlKind::SockJs, base_url, &options)
     }
 
     /// Opens a transport to the target's first URL, or from its factory (after `connect`).
@@ -271,20 +271,26 @@ fn open_target(shared: &Rc<Shared>) {
 }
 
 fn open_url(shared: &Rc<Shared>, url: &str, o: &OpenOptions) -> Result<(), String> {
-    let (transport, kind, text, limit) = match UrlKind::of(url) {
-        Some(UrlKind::WebSocket) => {
+    match UrlKind::of(url) {
+        Some(kind) => open_as(shared, kind, url, o),
+        None => Err("the URL must start with ws://, wss://, http:// or https://".to_owned()),
+    }
+}
+
+fn open_as(shared: &Rc<Shared>, kind: UrlKind, url: &str, o: &OpenOptions) -> Result<(), String> {
+    let (transport, kind, text, limit) = match kind {
+        UrlKind::WebSocket => {
             let socket = Socket::open(url, &o.protocols, o.binary, link(shared))?;
             let kind = Some("websocket-raw");
             (Transport::Socket(socket), kind, false, Some(o.timeout_ms))
         }
         // SockJS carries text only, whatever `binary` says; it names its transport on `o`,
         // and bounds its attempts itself.
-        Some(UrlKind::SockJs) => {
+        UrlKind::SockJs => {
             let sockjs = SockJs::open(url, &o.transports, o.timeout_ms, link(shared))?;
             shared.sockjs_name.set(None);
             (Transport::SockJs(sockjs), None, true, None)
         }
-        None => return Err("the URL must start with ws://, wss://, http:// or https://".to_owned()),
     };
     shared.kind.set(kind);
     {
