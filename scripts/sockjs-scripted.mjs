@@ -3,13 +3,15 @@
 // xhr_streaming request, the prelude, `o`, then `a["x` (invalid JSON). Every scenario answers
 // `/info` (websocket only where the scenario is a WebSocket one), sessions are
 // `/{scenario}/{server}/{session}/{xhr_streaming|xhr|xhr_send|websocket}`, and every answer
-// carries the CORS headers sockjs-node sends.
+// carries the CORS headers sockjs-node sends. STOMP-level garbage on every transport (a raw
+// WebSocket at `/raw/CASE`, SockJS at `/stomp.CASE`) is scripts/scripted-stomp.mjs.
 //
 // Also the launcher's test hooks (scripts/sockjs-servers.mjs), with CORS headers so that a test
 // page can call them and read the answer: `POST /__kill`, `POST /__close?code=&reason=`.
 
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
+import { createScriptedStomp } from './scripted-stomp.mjs';
 
 const PRELUDE = 'h'.repeat(2048) + '\n';
 
@@ -50,6 +52,18 @@ const SCENARIOS = {
   'ws-bad-json': { ws: ['o', 'a["x'] },
   'ws-binary': { ws: ['o', Buffer.from([0xff, 0xfe])] },
   'ws-close': { ws: ['o', 'c[4001,"scripted close"]'] },
+  // Close frames that are not `c[code,"reason"]`.
+  'close-unterminated': { streaming: () => [PRELUDE, 'o\n', 'c[3000,"Go\n'] },
+  'close-no-reason': { streaming: () => [PRELUDE, 'o\n', 'c[3000]\n'] },
+  'close-big-code': { streaming: () => [PRELUDE, 'o\n', 'c[70000,"x"]\n'] },
+  'close-string': { polling: (n) => (n === 0 ? ['o\n'] : ['c"bye"\n']) },
+  'ws-close-garbage': { ws: ['o', 'c[1000,5]'] },
+  // HTTP errors: /info 404; a receive request failing after the session opened.
+  'info-404': { info: [404, 'Not found\n'] },
+  'poll-404-after-open': { polling: (n) => (n === 0 ? ['o\n'] : { status: 404 }) },
+  'stream-500-after-open': { streaming: (n) => (n === 0 ? [PRELUDE, 'o\n'] : { status: 500 }), end: true },
+  // A polling response that ends inside its frame.
+  'poll-truncated': { polling: (n) => (n === 0 ? ['o\n'] : ['a["CONN']) },
 };
 
 function cors(req, res) {
@@ -74,6 +88,7 @@ export async function startScripted({ port = 0, hooks = {}, log = () => {} } = {
   const open = new Set(); // held responses, ended on stop
   const server = http.createServer({ noDelay: true });
   const wss = new WebSocketServer({ noServer: true });
+  const stomp = createScriptedStomp({ log });
 
   server.on('request', (req, res) => {
     cors(req, res);
@@ -92,6 +107,7 @@ export async function startScripted({ port = 0, hooks = {}, log = () => {} } = {
       );
       return;
     }
+    if (stomp.handleRequest(req, res, parts)) return;
     const scenario = SCENARIOS[parts[0]];
     if (!scenario) return json(res, 404, { error: 'unknown scenario', scenarios: Object.keys(SCENARIOS) });
     req.resume();
@@ -129,6 +145,10 @@ export async function startScripted({ port = 0, hooks = {}, log = () => {} } = {
     const n = receives.get(session) ?? 0;
     receives.set(session, n + 1);
     const chunks = scenario[kind]?.(n);
+    if (chunks?.status) {
+      res.writeHead(chunks.status, { 'Content-Type': 'text/plain' });
+      return res.end(`scripted ${chunks.status}\n`);
+    }
     if (!chunks) {
       // Nothing scripted: hold the request (a poll that waits), until stop.
       open.add(res);
@@ -161,6 +181,7 @@ export async function startScripted({ port = 0, hooks = {}, log = () => {} } = {
 
   server.on('upgrade', (req, socket, head) => {
     const parts = new URL(req.url ?? '/', 'http://x').pathname.split('/').filter(Boolean);
+    if (stomp.handleUpgrade(req, socket, head, parts)) return;
     const scenario = SCENARIOS[parts[0]];
     if (!scenario?.ws || parts[3] !== 'websocket') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -182,6 +203,7 @@ export async function startScripted({ port = 0, hooks = {}, log = () => {} } = {
     url,
     scenarios: Object.keys(SCENARIOS),
     async stop() {
+      stomp.stop();
       for (const res of open) res.destroy();
       for (const ws of wss.clients) ws.terminate();
       server.closeAllConnections();

@@ -42,8 +42,8 @@ bash "$ROOT/scripts/browser-tests.sh"
 say "building the package (pkg/) for the JS-level suites"
 bash "$ROOT/scripts/build.sh"
 
-say "node suites: embedded broker, dev server and relay, JS API in Chromium, demo end to end, faults"
+say "node suites: embedded broker, dev server and relay, JS API in Chromium, security, demo end to end, faults"
 # tests/faults/ restarts the run's RabbitMQ (same ports) and kills relays it starts itself.
-node --test --test-concurrency=1 server/broker/test/ server/test/ tests/js/ tests/e2e/ tests/faults/
+node --test --test-concurrency=1 server/broker/test/ server/test/ tests/js/ tests/security/ tests/e2e/ tests/faults/
 
 say "all suites passed"

@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import { parseArgs, UsageError } from './lib/args.mjs';
 import { startApp } from './lib/app.mjs';
 import { createBackend } from './lib/backends.mjs';
-import { parseMount } from './lib/static-files.mjs';
+import { parseHeader, parseMount } from './lib/static-files.mjs';
 import { announce, stopOnSignals } from './lib/lifecycle.mjs';
 
 const USAGE = `usage: node server/main.mjs [options]
   --port N              port on --host (default: $PORT, else 0 = any free port)
   --host H              address to bind (default 127.0.0.1)
   --static P=DIR        serve DIR at URL prefix P (repeatable), e.g. --static /=www --static /pkg=pkg
+  --header "N: V"       add this header to every static file (repeatable), e.g. a Content-Security-Policy
   --sockjs P            SockJS endpoint prefix, e.g. /stomp
   --no-websocket        SockJS without its websocket transport (forces HTTP fallback)
   --heartbeat-delay MS  SockJS "h" frame interval (sockjs-node default 25000)
@@ -30,6 +31,7 @@ const SPEC = {
   port: { type: 'number' },
   host: { type: 'string', default: '127.0.0.1' },
   static: { type: 'list' },
+  header: { type: 'list' },
   sockjs: { type: 'string' },
   websocket: { type: 'boolean', default: true },
   'heartbeat-delay': { type: 'number' },
@@ -59,6 +61,13 @@ async function main() {
   const log = args.quiet ? () => {} : (line) => process.stderr.write(`[server] ${line}\n`);
   const port = args.port ?? (process.env.PORT ? Number(process.env.PORT) : 0);
   const statics = args.static.map((s) => parseMount(s));
+  let staticHeaders;
+  try {
+    staticHeaders = args.header.map((h) => parseHeader(h));
+  } catch (err) {
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
   for (const m of statics) if (!fs.existsSync(m.dir)) log(`warning: --static ${m.prefix}=${m.dir}: no such directory (yet)`);
   const backend = await createBackend(args.broker ?? process.env.STOMP_BROKER ?? 'embedded', { rawChunks: args.rawChunks, log });
   const app = await startApp({
@@ -66,6 +75,7 @@ async function main() {
     host: args.host,
     port,
     statics,
+    staticHeaders,
     sockjs: args.sockjs
       ? {
           prefix: normalizePath(args.sockjs),

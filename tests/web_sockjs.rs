@@ -451,6 +451,21 @@ async fn garbage_frames_close_with_1002() {
         ("truncated", &["xhr-streaming"], "ended inside a frame"),
         ("ws-bad-json", &["websocket"], "invalid JSON"),
         ("ws-binary", &["websocket"], "not UTF-8"),
+        (
+            "poll-truncated",
+            &["xhr-polling"],
+            "invalid JSON in SockJS 'a' frame",
+        ),
+        // Close frames that are not `c[code,"reason"]`.
+        (
+            "close-unterminated",
+            &["xhr-streaming"],
+            "invalid JSON in SockJS 'c' frame",
+        ),
+        ("close-no-reason", &["xhr-streaming"], "[code, \"reason\"]"),
+        ("close-big-code", &["xhr-streaming"], "code 0-65535"),
+        ("close-string", &["xhr-polling"], "[code, \"reason\"]"),
+        ("ws-close-garbage", &["websocket"], "[code, \"reason\"]"),
     ] {
         let (client, closed) = scripted(scenario, transports).await;
         expect_close(&closed, 1002, needle);
@@ -521,6 +536,26 @@ async fn failing_sends_close_with_1006() {
 }
 
 #[wasm_bindgen_test]
+async fn failing_receive_requests_after_open_close_with_1006() {
+    for (scenario, transport, status) in [
+        (
+            "poll-404-after-open",
+            "xhr-polling",
+            "xhr answered HTTP 404",
+        ),
+        (
+            "stream-500-after-open",
+            "xhr-streaming",
+            "xhr_streaming answered HTTP 500",
+        ),
+    ] {
+        let (client, closed) = scripted(scenario, &[transport]).await;
+        expect_close(&closed, 1006, &format!("permanent: {status}"));
+        assert_eq!(client.transport(), Some(transport));
+    }
+}
+
+#[wasm_bindgen_test]
 async fn cookie_needed_sends_credentials() {
     // The scripted server sets a cookie on the stream and wants it back on xhr_send.
     let (_, closed) = scripted("cookie-needed", &["xhr-streaming"]).await;
@@ -534,6 +569,8 @@ async fn cookie_needed_sends_credentials() {
 async fn failing_info_closes_with_1002() {
     let (_, closed) = scripted("info-500", &[]).await;
     expect_close(&closed, 1002, "HTTP 500");
+    let (_, closed) = scripted("info-404", &[]).await;
+    expect_close(&closed, 1002, "HTTP 404");
     let (_, closed) = scripted("info-html", &[]).await;
     expect_close(&closed, 1002, "not valid JSON");
     let started = now();

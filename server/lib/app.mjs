@@ -15,18 +15,19 @@ import { createControlHandler } from './control.mjs';
  * @param {string} [o.host] default 127.0.0.1
  * @param {number} [o.port] default 0 (any free port)
  * @param {{prefix: string, dir: string}[]} [o.statics]
+ * @param {[string, string][]} [o.staticHeaders] headers added to every static file served
  * @param {null|{prefix: string, websocket?: boolean, heartbeatDelay?: number, disconnectDelay?: number, responseLimit?: number}} [o.sockjs]
  * @param {null|string} [o.wsPath]
  * @param {null|string} [o.controlPath]
  * @param {(line: string) => void} [o.log]
  */
-export async function startApp({ backend, host = '127.0.0.1', port = 0, statics = [], sockjs = null, wsPath = null, controlPath = null, log = () => {} }) {
+export async function startApp({ backend, host = '127.0.0.1', port = 0, statics = [], staticHeaders = [], sockjs = null, wsPath = null, controlPath = null, log = () => {} }) {
   const registry = new SessionRegistry();
   const onSession = (transport) => joinSession(backend, transport, registry, log);
 
   const sockjsEndpoint = sockjs ? createSockjsEndpoint({ ...sockjs, onSession, log }) : null;
   const wsEndpoint = wsPath ? createWsEndpoint({ path: wsPath, onSession, log }) : null;
-  const handleStatic = createStaticHandler(statics);
+  const handleStatic = createStaticHandler(statics, { headers: staticHeaders });
   const handleControl = controlPath ? createControlHandler(controlPath, registry) : () => false;
 
   const server = http.createServer({ noDelay: true });

@@ -46,10 +46,26 @@ export function parseMount(spec, cwd = process.cwd()) {
 }
 
 /**
+ * Parses a "--header" value "Name: value" into [name, value]. Throws on anything else (a
+ * name that is not an HTTP token, a value with CR, LF or NUL).
+ */
+export function parseHeader(spec) {
+  const at = spec.indexOf(':');
+  const name = at < 0 ? '' : spec.slice(0, at).trim();
+  const value = at < 0 ? '' : spec.slice(at + 1).trim();
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) {
+    throw new Error(`bad --header ${JSON.stringify(spec)}: expected "Name: value"`);
+  }
+  return [name, value];
+}
+
+/**
  * @param {{prefix: string, dir: string}[]} mounts
+ * @param {{headers?: [string, string][]}} [o] headers added to every file served (e.g. a
+ *   Content-Security-Policy for the pages)
  * @returns {(req, res) => boolean} true when a mount took the request
  */
-export function createStaticHandler(mounts) {
+export function createStaticHandler(mounts, { headers = [] } = {}) {
   // Longest prefix first, so "/pkg" wins over "/".
   const sorted = [...mounts].sort((a, b) => b.prefix.length - a.prefix.length);
 
@@ -77,12 +93,12 @@ export function createStaticHandler(mounts) {
       send(res, 403, 'Forbidden\n');
       return true;
     }
-    serveFile(req, res, file, rawPath);
+    serveFile(req, res, file, rawPath, headers);
     return true;
   };
 }
 
-function serveFile(req, res, file, rawPath) {
+function serveFile(req, res, file, rawPath, extra) {
   fs.stat(file, (err, stat) => {
     if (err) return send(res, 404, 'Not found\n');
     if (stat.isDirectory()) {
@@ -91,15 +107,17 @@ function serveFile(req, res, file, rawPath) {
         // One leading slash only: "//host/dir" must not become a redirect off-site.
         return send(res, 301, 'Moved\n', { Location: '/' + rawPath.replace(/^\/+/, '') + '/' + query });
       }
-      return serveFile(req, res, path.join(file, 'index.html'), rawPath);
+      return serveFile(req, res, path.join(file, 'index.html'), rawPath, extra);
     }
     if (!stat.isFile()) return send(res, 404, 'Not found\n');
-    res.writeHead(200, {
+    const headers = {
       'Content-Type': mimeType(file),
       'Content-Length': stat.size,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
-    });
+    };
+    for (const [name, value] of extra) headers[name] = value;
+    res.writeHead(200, headers);
     if (req.method === 'HEAD') return res.end();
     const stream = fs.createReadStream(file);
     stream.on('error', () => res.destroy());

@@ -20,7 +20,7 @@ test('usage errors exit 2 with the usage text; --help exits 0', () => {
   const help = run(MAIN, ['--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--sockjs P/);
-  for (const args of [['--bogus'], ['--port'], ['--port', 'abc'], ['--no-websocket=1'], ['stray']]) {
+  for (const args of [['--bogus'], ['--port'], ['--port', 'abc'], ['--no-websocket=1'], ['stray'], ['--header', 'no colon']]) {
     const r = run(MAIN, args);
     assert.equal(r.status, 2, `${args} -> ${r.status} ${r.stderr}`);
     assert.match(r.stderr, /usage:/);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp } from '../lib/app.mjs';
-import { parseMount, mimeType } from '../lib/static-files.mjs';
+import { parseHeader, parseMount, mimeType } from '../lib/static-files.mjs';
 import { createStandInBroker } from '../test-support/stand-in-broker.mjs';
 import { rawGet } from '../test-support/http.mjs';
 
@@ -91,4 +91,30 @@ test('parseMount normalises prefixes and refuses bad specs', () => {
   assert.deepEqual(parseMount('pkg/=out', '/base'), { prefix: '/pkg', dir: '/base/out' });
   assert.deepEqual(parseMount('/=.', '/base'), { prefix: '/', dir: '/base' });
   assert.throws(() => parseMount('nodir'));
+});
+
+test('extra headers (--header) go on every static file, and only there', async () => {
+  const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+  const withHeaders = await startApp({
+    backend: createStandInBroker(),
+    statics: [parseMount(`/=${www}`)],
+    staticHeaders: [parseHeader(`Content-Security-Policy: ${csp}`), parseHeader('X-Test:  yes ')],
+  });
+  try {
+    for (const p of ['/', '/app.js', '/sub/']) {
+      const r = await rawGet(withHeaders.url, p);
+      assert.equal(r.status, 200, p);
+      assert.equal(r.headers['content-security-policy'], csp, p);
+      assert.equal(r.headers['x-test'], 'yes', p);
+    }
+    const missing = await rawGet(withHeaders.url, '/nope.js');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers['content-security-policy'], undefined);
+  } finally {
+    await withHeaders.stop();
+  }
+  assert.equal((await rawGet(app.url, '/')).headers['content-security-policy'], undefined, 'none unless asked for');
+  for (const bad of ['no colon', ': v', 'Bad Name: v', 'X: a\r\nInjected: 1', 'X: a\0']) {
+    assert.throws(() => parseHeader(bad), /bad --header/, JSON.stringify(bad));
+  }
 });
