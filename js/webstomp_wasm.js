@@ -361,9 +361,10 @@ export class Client {
         const c = ref.deref();
         if (c) c.#failConnect(c.#frame('ERROR', headers, body), false);
       },
-      lost: (code, reason, wasClean) => {
+      lost: (code, reason, wasClean, attempt, delay) => {
         // A reconnect follows: the callback form hears of every loss, the Promise waits.
         const c = ref.deref();
+        c?.#log(`connection lost (${code}${reason ? ' ' + reason : ''}); reconnect attempt ${attempt} in ${delay} ms`);
         if (c) c.#connection += 1;
         if (c) c.#failConnect(closeEvent(code, reason, wasClean), false);
         if (c?.#connect) c.#connect.lastError = undefined;
@@ -378,6 +379,7 @@ export class Client {
       closed: (code, reason, wasClean, expected) => {
         const c = ref.deref();
         if (!c) return;
+        c.#log(`connection closed (${code}${reason ? ' ' + reason : ''})`);
         c.#connection += 1;
         if (c.#isSocket) c.#socketClosed = true;
         const event = closeEvent(code, reason, wasClean);
@@ -502,7 +504,19 @@ export class Client {
       this.#startConnect({ onConnect, onError }, packed);
       return undefined;
     }
-    return new Promise((resolve, reject) => this.#startConnect({ resolve, reject }, packed));
+    // Bad arguments throw a TypeError at once, as in the callback form; a connect at the
+    // wrong time (already connecting) rejects.
+    let pending;
+    const promise = new Promise((resolve, reject) => {
+      pending = { resolve, reject };
+    });
+    try {
+      this.#startConnect(pending, packed);
+    } catch (e) {
+      if (e instanceof TypeError) throw e;
+      return Promise.reject(e);
+    }
+    return promise;
   }
 
   // The engine may answer at once (a socket that is already open and answers synchronously),

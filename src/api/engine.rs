@@ -385,8 +385,9 @@ fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event) {
             code,
             reason,
             was_clean,
-            ..
-        } => sink.lost(code, &reason, was_clean),
+            attempt,
+            delay_ms,
+        } => sink.lost(code, &reason, was_clean, attempt, delay_ms as f64),
         Event::TransactionAborted(id) => {
             let mut line = String::from("transaction ");
             line.push_str(&id);

@@ -32,9 +32,9 @@ extern "C" {
     /// The transport closed; `expected` after the user's `disconnect()`.
     #[wasm_bindgen(method, structural)]
     pub fn closed(this: &Sink, code: u16, reason: &str, was_clean: bool, expected: bool);
-    /// The connection was lost and a reconnect attempt will follow.
+    /// The connection was lost; reconnect attempt `attempt` follows in `delay_ms`.
     #[wasm_bindgen(method, structural)]
-    pub fn lost(this: &Sink, code: u16, reason: &str, was_clean: bool);
+    pub fn lost(this: &Sink, code: u16, reason: &str, was_clean: bool, attempt: u32, delay_ms: f64);
     /// A receipt that will never come: reject its promise.
     #[wasm_bindgen(method, structural, js_name = dropReceipt)]
     pub fn drop_receipt(this: &Sink, id: &str, reason: &str);

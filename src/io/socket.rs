@@ -124,8 +124,22 @@ impl Socket {
                 });
             })
         };
-        // An error event is always followed by a close event, which carries the details.
-        let on_error = Handler::new(move |_e: SocketEvent| {});
+        // A failed connection fires `error` and then `close`, except when the browser refused it
+        // outright (a Content-Security-Policy block): then only `error` comes, with the socket
+        // already CLOSED. Reporting the close here covers both; the driver drops the socket
+        // at once, so a `close` event after it is never seen.
+        let on_error = {
+            let s = socket.clone();
+            Handler::new(move |_e: SocketEvent| {
+                if s.ready_state().as_f64() == Some(CLOSED) {
+                    link(Input::Closed {
+                        code: 1006,
+                        reason: "the connection failed".to_owned(),
+                        clean: false,
+                    });
+                }
+            })
+        };
         socket.set_onopen(on_open.as_ref());
         socket.set_onmessage(on_message.as_ref());
         socket.set_onclose(on_close.as_ref());

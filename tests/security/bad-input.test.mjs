@@ -189,11 +189,8 @@ describe('SockJS garbage and HTTP errors', { timeout: 120_000 }, () => {
     assert.equal(await freshClientWorks(page), 'alive');
   });
 
-  // A close the transport reports (not bad STOMP) reaches the error callback, but nothing in
-  // the debug output says why the connection ended.
-  test('the debug output names the problem when the transport ends the connection', {
-    todo: 'no debug line is written for a close that the transport reports (SockJS errors, truncated streams)',
-  }, async () => {
+  // A close the transport reports (not bad STOMP) is also written to the debug output.
+  test('the debug output names the problem when the transport ends the connection', async () => {
     const missing = [];
     const cases = [
       ...SOCKJS_CASES.map(([s, transports]) => [`${scripted.url}/${s}`, { transports }]),

@@ -131,10 +131,7 @@ describe('strict CSP', { timeout: 60_000 }, () => {
     assert.equal(r.state, 'closed', JSON.stringify(r));
   });
 
-  test('a connection the policy blocks fails at once, as a failed WebSocket (1006)', {
-    todo: 'src/io/socket.rs ignores the error event and waits for a close event Chromium never sends: ' +
-      'the attempt ends only at the open limit, with 4001 "the transport did not open in time"',
-  }, async () => {
+  test('a connection the policy blocks fails at once, as a failed WebSocket (1006)', async () => {
     const r = await blocked(8000);
     dropRefusals();
     assert.equal(r.outcome.code, 1006, JSON.stringify(r));

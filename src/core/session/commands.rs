@@ -398,9 +398,14 @@ impl Session {
     pub(super) fn send_subscriptions(&mut self, now: u64) {
         let frames: Vec<Frame> = self.subscriptions.iter_mut().map(|s| s.frame()).collect();
         for frame in frames {
+            let id = frame.headers.get("id").unwrap_or_default().to_owned();
+            let receipt = frame.headers.get("receipt").map(str::to_owned);
             if let Err(e) = self.transmit_frame(now, frame, ContentLength::Auto) {
-                let message = format!("could not send a SUBSCRIBE frame: {e}");
-                self.events.push_back(Event::ProtocolError(message));
+                // The broker never gets it: it is no live subscription (an UNSUBSCRIBE later
+                // would name something the broker never had).
+                self.subscriptions.remove(&id);
+                let why = format!("SUBSCRIBE {id:?} (the subscription is dropped): {e}");
+                self.drop_held(receipt, &why);
             }
         }
     }

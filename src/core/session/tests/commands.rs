@@ -497,3 +497,25 @@ fn subscriptions_are_sent_again_on_the_next_connect() {
     );
     assert_eq!(hv(&frames[1], "ack"), Some("client"));
 }
+
+#[test]
+fn a_held_subscription_that_the_version_cannot_carry_is_dropped_and_reported() {
+    let mut h = Harness::new(quiet());
+    h.connect(&[]);
+    let id =
+        h.s.subscribe(h.now, "/q", headers(&[("x", "a\nb"), ("receipt", "r")]))
+            .unwrap()
+            .id;
+    h.open(None);
+    h.take_frames();
+    h.server("CONNECTED\nversion:1.0\n\n\0");
+    assert!(h.take_frames().is_empty(), "no SUBSCRIBE went out");
+    assert!(!h.s.has_subscription(&id));
+    let events = h.take_events();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::ReceiptDropped { id, .. } if id == "r")));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::ProtocolError(m) if m.contains("SUBSCRIBE"))));
+}
