@@ -184,6 +184,9 @@ export declare class Client {
  */
 export declare function over(socket: WebSocketLike | (() => WebSocketLike), options?: Options): Client;
 
+/** The size in bytes of the package's WebAssembly memory (it grows, never shrinks): for monitoring. */
+export declare function wasmMemoryBytes(): number;
+
 /** A client for `ws(s)://` (WebSocket) or `http(s)://` (SockJS) URLs; an array fails over. */
 export declare function client(url: string | string[], options?: Options): Client;
 

@@ -2,7 +2,11 @@
 // protocol, the transports and the timers live in the WebAssembly engine.
 import init, { Engine } from './webstomp_wasm_core.js';
 
-await init({ module_or_path: new URL('./webstomp_wasm_core_bg.wasm', import.meta.url) });
+const wasmExports = await init({ module_or_path: new URL('./webstomp_wasm_core_bg.wasm', import.meta.url) });
+const wasmMemory = Object.values(wasmExports).find((v) => v instanceof WebAssembly.Memory);
+
+/** The size in bytes of the package's WebAssembly memory (it grows, never shrinks): for monitoring. */
+export const wasmMemoryBytes = () => wasmMemory?.buffer.byteLength ?? 0;
 
 const PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
@@ -670,4 +674,4 @@ export function client(url, options) {
   return new Client(INTERNAL, urls.slice(), options, false);
 }
 
-export default { over, client, Client, VERSIONS };
+export default { over, client, Client, VERSIONS, wasmMemoryBytes };

@@ -9,6 +9,11 @@
 #![deny(missing_docs)]
 
 pub mod core;
+pub mod text;
+
+// The wasm build's allocator (small, size-classed); host-tested.
+#[cfg(any(test, target_arch = "wasm32"))]
+mod heap;
 
 #[cfg(target_arch = "wasm32")]
 pub mod io;

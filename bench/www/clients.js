@@ -42,13 +42,7 @@ function wasmClient(pkg) {
     },
     /** The WebAssembly memory in bytes, or null when the package does not let us see it. */
     async wasmMemoryBytes() {
-      try {
-        const core = await import(`${pkg}/webstomp_wasm_core.js`);
-        const exports = await core.default(); // already initialised: returns its exports
-        return exports?.memory?.buffer?.byteLength ?? null;
-      } catch {
-        return null;
-      }
+      return (await import(`${pkg}/webstomp_wasm.js`)).wasmMemoryBytes?.() ?? null;
     },
     async open(target) {
       const options = { heartbeat: false };

@@ -35,6 +35,25 @@ pub enum Command {
     Error,
 }
 
+/// Every command, those a server sends first (MESSAGE on every delivery).
+const PARSE_ORDER: [Command; 15] = [
+    Command::Message,
+    Command::Receipt,
+    Command::Error,
+    Command::Connected,
+    Command::Send,
+    Command::Subscribe,
+    Command::Unsubscribe,
+    Command::Ack,
+    Command::Nack,
+    Command::Begin,
+    Command::Commit,
+    Command::Abort,
+    Command::Disconnect,
+    Command::Connect,
+    Command::Stomp,
+];
+
 impl Command {
     /// The command as it appears on the wire.
     pub fn as_str(self) -> &'static str {
@@ -59,24 +78,10 @@ impl Command {
 
     /// Parses a command line (without its EOL). Commands are case-sensitive.
     pub fn parse(bytes: &[u8]) -> Option<Command> {
-        Some(match bytes {
-            b"CONNECT" => Command::Connect,
-            b"STOMP" => Command::Stomp,
-            b"CONNECTED" => Command::Connected,
-            b"SEND" => Command::Send,
-            b"SUBSCRIBE" => Command::Subscribe,
-            b"UNSUBSCRIBE" => Command::Unsubscribe,
-            b"ACK" => Command::Ack,
-            b"NACK" => Command::Nack,
-            b"BEGIN" => Command::Begin,
-            b"COMMIT" => Command::Commit,
-            b"ABORT" => Command::Abort,
-            b"DISCONNECT" => Command::Disconnect,
-            b"MESSAGE" => Command::Message,
-            b"RECEIPT" => Command::Receipt,
-            b"ERROR" => Command::Error,
-            _ => return None,
-        })
+        // A search of one table: a `match` on byte strings compiles to a kilobyte of compares.
+        PARSE_ORDER
+            .into_iter()
+            .find(|c| c.as_str().as_bytes() == bytes)
     }
 
     /// Whether header values of this command are never escaped (CONNECT, STOMP and CONNECTED,

@@ -34,6 +34,7 @@ use super::command::Command;
 use super::escape::escape_into;
 use super::frame::Frame;
 use super::version::Version;
+use crate::text::push_quoted;
 
 /// Whether the encoder writes a `content-length` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,34 +78,48 @@ pub enum EncodeError {
     NulInBody,
 }
 
+impl EncodeError {
+    /// The error's message (its `Display` text), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        let (before, name, after) = match self {
+            EncodeError::InvalidHeaderName(n) => (
+                "invalid header name ",
+                n,
+                ": ':', CR and LF cannot be sent in STOMP 1.0 or in CONNECT/STOMP/CONNECTED \
+                 frames",
+            ),
+            EncodeError::InvalidHeaderValue { name } => (
+                "invalid value for header ",
+                name,
+                ": CR and LF cannot be sent in STOMP 1.0 or in CONNECT/STOMP/CONNECTED frames",
+            ),
+            EncodeError::TrailingCarriageReturn { name } => (
+                "invalid value for header ",
+                name,
+                ": a value ending in CR cannot be sent in STOMP 1.1",
+            ),
+            EncodeError::NulInHeader { name } => (
+                "invalid header ",
+                name,
+                ": header names and values cannot hold a NUL byte",
+            ),
+            EncodeError::EmptyHeaderName => return "invalid header: empty header name".into(),
+            EncodeError::NulInBody => {
+                return "a body holding a NUL byte needs a content-length header (it would end \
+                        the frame early)"
+                    .into()
+            }
+        };
+        let mut s = String::from(before);
+        push_quoted(&mut s, name);
+        s.push_str(after);
+        s
+    }
+}
+
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EncodeError::InvalidHeaderName(n) => write!(
-                f,
-                "invalid header name {n:?}: ':', CR and LF cannot be sent in STOMP 1.0 or in \
-                 CONNECT/STOMP/CONNECTED frames"
-            ),
-            EncodeError::InvalidHeaderValue { name } => write!(
-                f,
-                "invalid value for header {name:?}: CR and LF cannot be sent in STOMP 1.0 or \
-                 in CONNECT/STOMP/CONNECTED frames"
-            ),
-            EncodeError::TrailingCarriageReturn { name } => write!(
-                f,
-                "invalid value for header {name:?}: a value ending in CR cannot be sent in \
-                 STOMP 1.1"
-            ),
-            EncodeError::NulInHeader { name } => write!(
-                f,
-                "invalid header {name:?}: header names and values cannot hold a NUL byte"
-            ),
-            EncodeError::EmptyHeaderName => f.write_str("invalid header: empty header name"),
-            EncodeError::NulInBody => f.write_str(
-                "a body holding a NUL byte needs a content-length header (it would end the \
-                 frame early)",
-            ),
-        }
+        f.write_str(&self.message())
     }
 }
 

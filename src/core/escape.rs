@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::version::Version;
+use crate::text::hex_digit;
 
 /// An escape sequence that the version does not define. The STOMP spec makes this a fatal
 /// protocol error.
@@ -26,20 +27,30 @@ pub enum InvalidEscape {
     LoneBackslash,
 }
 
-impl fmt::Display for InvalidEscape {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InvalidEscape {
+    /// The error's message (its `Display` text), built without `core::fmt`.
+    pub fn message(&self) -> String {
         match *self {
             InvalidEscape::Undefined(b) if b.is_ascii_graphic() || b == b' ' => {
-                write!(f, "undefined escape sequence \"\\{}\"", char::from(b))
+                let mut s = String::from("undefined escape sequence \"\\");
+                s.push(char::from(b));
+                s.push('"');
+                s
             }
             InvalidEscape::Undefined(b) => {
-                write!(
-                    f,
-                    "undefined escape sequence: backslash then byte 0x{b:02x}"
-                )
+                let mut s = String::from("undefined escape sequence: backslash then byte 0x");
+                s.push(hex_digit(b >> 4));
+                s.push(hex_digit(b & 15));
+                s
             }
-            InvalidEscape::LoneBackslash => f.write_str("backslash at the end of a header"),
+            InvalidEscape::LoneBackslash => "backslash at the end of a header".into(),
         }
+    }
+}
+
+impl fmt::Display for InvalidEscape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -30,21 +30,17 @@ impl Headers {
     /// Sets `name` to `value`: replaces the first entry of that name and removes the others,
     /// or appends one.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        let value = value.into();
+        self.set_string(name, value.into());
+    }
+
+    // One copy of the work for every `value` type.
+    fn set_string(&mut self, name: &str, value: String) {
         match self.entries.iter().position(|(n, _)| n == name) {
             Some(i) => {
                 if let Some(entry) = self.entries.get_mut(i) {
                     entry.1 = value;
                 }
-                let mut seen = 0usize;
-                self.entries.retain(|(n, _)| {
-                    if n == name {
-                        seen += 1;
-                        seen == 1
-                    } else {
-                        true
-                    }
-                });
+                self.remove_after(i + 1, name);
             }
             None => self.entries.push((name.to_owned(), value)),
         }
@@ -52,7 +48,16 @@ impl Headers {
 
     /// Removes every entry named `name`.
     pub fn remove(&mut self, name: &str) {
-        self.entries.retain(|(n, _)| n != name);
+        self.remove_after(0, name);
+    }
+
+    /// Removes the entries named `name` that follow the first `keep` entries.
+    fn remove_after(&mut self, keep: usize, name: &str) {
+        let mut index = 0;
+        self.entries.retain(|(n, _)| {
+            index += 1;
+            index <= keep || n != name
+        });
     }
 
     /// The value of the first entry named `name`.

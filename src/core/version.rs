@@ -55,17 +55,24 @@ impl Version {
 /// highest first, without duplicates (`"1.2,1.1,1.0"`). Subprotocols that name no STOMP
 /// version are skipped; if none names one, all three versions are offered.
 pub fn accept_version<S: AsRef<str>>(subprotocols: &[S]) -> String {
-    let mut versions: Vec<Version> = subprotocols
-        .iter()
-        .filter_map(|p| Version::from_subprotocol(p.as_ref()))
-        .collect();
-    if versions.is_empty() {
-        versions = vec![Version::V1_2, Version::V1_1, Version::V1_0];
+    // A set of three flags, read highest first: no sorting or joining code in the module.
+    let mut named = [false; 3];
+    for p in subprotocols {
+        if let Some(v) = Version::from_subprotocol(p.as_ref()) {
+            named[v as usize] = true;
+        }
     }
-    versions.sort_unstable_by(|a, b| b.cmp(a));
-    versions.dedup();
-    let parts: Vec<&str> = versions.iter().map(|v| v.as_str()).collect();
-    parts.join(",")
+    let none = named == [false; 3];
+    let mut out = String::new();
+    for v in [Version::V1_2, Version::V1_1, Version::V1_0] {
+        if none || named[v as usize] {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(v.as_str());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ pub mod socket;
 pub mod sockjs;
 pub mod target;
 pub mod transport;
-mod utf8;
 
 pub use driver::Driver;
 pub use socket::SocketLike;

@@ -89,57 +89,17 @@ impl Socket {
     /// Takes over `socket`'s `on*` handlers.
     pub fn attach(socket: SocketLike, binary: bool, link: Link) -> Socket {
         socket.set_binary_type("arraybuffer");
-        let on_open = {
+        // One closure type for the four handlers (the event kind is captured): every closure
+        // type costs its own glue.
+        let handler = |kind: Kind| {
             let link = link.clone();
-            let s = socket.clone();
-            Handler::new(move |_e: SocketEvent| link(Input::Open(protocol_of(&s))))
+            let socket = socket.clone();
+            Handler::new(move |e: SocketEvent| on_event(kind, &socket, &link, &e))
         };
-        let on_message = {
-            let link = link.clone();
-            Handler::new(move |e: SocketEvent| {
-                let data = e.data();
-                if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
-                    link(Input::Data(super::utf8::bytes_of(text)));
-                } else if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
-                    link(Input::Data(Uint8Array::new(buf).to_vec()));
-                } else if let Some(view) = data.dyn_ref::<Uint8Array>() {
-                    link(Input::Data(view.to_vec()));
-                } else {
-                    link(Input::Fail(
-                        "a message that is neither text nor an ArrayBuffer".into(),
-                    ));
-                }
-            })
-        };
-        let on_close = {
-            let link = link.clone();
-            Handler::new(move |e: SocketEvent| {
-                let code = e.code().as_f64().map_or(1006, |c| c as u16);
-                let reason = e.reason().as_string().unwrap_or_default();
-                let clean = e.was_clean().as_bool().unwrap_or(code == 1000);
-                link(Input::Closed {
-                    code,
-                    reason,
-                    clean,
-                });
-            })
-        };
-        // A failed connection fires `error` and then `close`, except when the browser refused it
-        // outright (a Content-Security-Policy block): then only `error` comes, with the socket
-        // already CLOSED. Reporting the close here covers both; the driver drops the socket
-        // at once, so a `close` event after it is never seen.
-        let on_error = {
-            let s = socket.clone();
-            Handler::new(move |_e: SocketEvent| {
-                if s.ready_state().as_f64() == Some(CLOSED) {
-                    link(Input::Closed {
-                        code: 1006,
-                        reason: "the connection failed".to_owned(),
-                        clean: false,
-                    });
-                }
-            })
-        };
+        let on_open = handler(Kind::Open);
+        let on_message = handler(Kind::Message);
+        let on_close = handler(Kind::Close);
+        let on_error = handler(Kind::Error);
         socket.set_onopen(on_open.as_ref());
         socket.set_onmessage(on_message.as_ref());
         socket.set_onclose(on_close.as_ref());
@@ -191,6 +151,58 @@ impl Drop for Socket {
         self.socket.set_onmessage(&null);
         self.socket.set_onclose(&null);
         self.socket.set_onerror(&null);
+    }
+}
+
+/// Which of the socket's events a handler is for.
+#[derive(Clone, Copy)]
+enum Kind {
+    Open,
+    Message,
+    Close,
+    Error,
+}
+
+fn on_event(kind: Kind, socket: &SocketLike, link: &Link, e: &SocketEvent) {
+    match kind {
+        Kind::Open => link(Input::Open(protocol_of(socket))),
+        Kind::Message => {
+            let data = e.data();
+            if let Some(text) = data.as_string() {
+                link(Input::Data(text.into_bytes()));
+            } else if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
+                link(Input::Data(Uint8Array::new(buf).to_vec()));
+            } else if let Some(view) = data.dyn_ref::<Uint8Array>() {
+                link(Input::Data(view.to_vec()));
+            } else {
+                link(Input::Fail(
+                    "a message that is neither text nor an ArrayBuffer".into(),
+                ));
+            }
+        }
+        Kind::Close => {
+            let code = e.code().as_f64().map_or(1006, |c| c as u16);
+            let reason = e.reason().as_string().unwrap_or_default();
+            let clean = e.was_clean().as_bool().unwrap_or(code == 1000);
+            link(Input::Closed {
+                code,
+                reason,
+                clean,
+            });
+        }
+        // A failed connection fires `error` and then `close`, except when the browser refused
+        // it outright (a Content-Security-Policy block): then only `error` comes, the socket
+        // already CLOSED. Reporting the close here covers both; the driver drops the socket
+        // at once, so a `close` event after it is never seen.
+        Kind::Error => {
+            if socket.ready_state().as_f64() == Some(CLOSED) {
+                link(Input::Closed {
+                    code: 1006,
+                    reason: "the connection failed".to_owned(),
+                    clean: false,
+                });
+            }
+        }
     }
 }
 

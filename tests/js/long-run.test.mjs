@@ -40,7 +40,7 @@ async function measure() {
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
   for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  const inPage = await page.evaluate(() => ({ wasmBytes: wasmMemory.buffer.byteLength, ...liveCounts() }));
+  const inPage = await page.evaluate(() => ({ wasmBytes: webstomp.wasmMemoryBytes(), ...liveCounts() }));
   return { jsHeap: usedSize, ...inPage };
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::core::escape::InvalidEscape;
+use crate::text::{concat, push_decimal, push_quoted};
 
 /// How many bytes of offending input an error keeps to show the user.
 const PREVIEW: usize = 64;
@@ -62,35 +63,52 @@ impl DecodeError {
     }
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+impl DecodeError {
+    /// The error's message (its `Display` text), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        let (before, number, after) = match self {
             DecodeError::BadCommand => {
-                f.write_str("bad STOMP frame: the command line is not a STOMP command")
+                return "bad STOMP frame: the command line is not a STOMP command".into()
             }
             DecodeError::HeaderWithoutColon(line) => {
-                write!(f, "bad STOMP header line without a colon: {line:?}")
+                let mut s = String::from("bad STOMP header line without a colon: ");
+                push_quoted(&mut s, line);
+                return s;
             }
-            DecodeError::InvalidContentLength(value) => write!(
-                f,
-                "bad STOMP content-length {value:?}: expected a decimal byte count"
+            DecodeError::InvalidContentLength(value) => {
+                let mut s = String::from("bad STOMP content-length ");
+                push_quoted(&mut s, value);
+                s.push_str(": expected a decimal byte count");
+                return s;
+            }
+            DecodeError::MissingNul { content_length } => (
+                "bad STOMP frame: no NUL byte after its body of content-length ",
+                content_length,
+                "",
             ),
-            DecodeError::MissingNul { content_length } => write!(
-                f,
-                "bad STOMP frame: no NUL byte after its body of content-length {content_length}"
-            ),
-            DecodeError::FrameTooLarge { limit } => write!(
-                f,
-                "STOMP frame larger than the limit of {limit} bytes (maxFrameSize)"
+            DecodeError::FrameTooLarge { limit } => (
+                "STOMP frame larger than the limit of ",
+                limit,
+                " bytes (maxFrameSize)",
             ),
             DecodeError::TooManyHeaders { limit } => {
-                write!(f, "STOMP frame with more than {limit} headers")
+                ("STOMP frame with more than ", limit, " headers")
             }
             DecodeError::HeaderLineTooLong { limit } => {
-                write!(f, "STOMP header line longer than {limit} bytes")
+                ("STOMP header line longer than ", limit, " bytes")
             }
-            DecodeError::InvalidEscape(e) => write!(f, "bad STOMP header: {e}"),
-        }
+            DecodeError::InvalidEscape(e) => return concat(&["bad STOMP header: ", &e.message()]),
+        };
+        let mut s = String::from(before);
+        push_decimal(&mut s, *number as u64);
+        s.push_str(after);
+        s
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

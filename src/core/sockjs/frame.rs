@@ -9,6 +9,7 @@
 use std::fmt;
 
 use super::json::{self, is_ws, JsonError, Value};
+use crate::text::push_quoted_char;
 
 /// A decoded SockJS frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,21 +54,41 @@ pub enum FrameError {
     },
 }
 
-impl fmt::Display for FrameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FrameError {
+    /// The error's message (its `Display` text), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        let mut s = String::new();
         match self {
-            FrameError::Empty => f.write_str("empty SockJS frame"),
-            FrameError::UnknownType(c) => write!(f, "unknown SockJS frame type {c:?}"),
+            FrameError::Empty => s.push_str("empty SockJS frame"),
+            FrameError::UnknownType(c) => {
+                s.push_str("unknown SockJS frame type ");
+                push_quoted_char(&mut s, *c);
+            }
             FrameError::TrailingData(c) => {
-                write!(f, "unexpected data after SockJS {c:?} frame")
+                s.push_str("unexpected data after SockJS ");
+                push_quoted_char(&mut s, *c);
+                s.push_str(" frame");
             }
             FrameError::InvalidJson { frame, error } => {
-                write!(f, "invalid JSON in SockJS {frame:?} frame: {error}")
+                s.push_str("invalid JSON in SockJS ");
+                push_quoted_char(&mut s, *frame);
+                s.push_str(" frame: ");
+                s.push_str(&error.message());
             }
             FrameError::WrongShape { frame, expected } => {
-                write!(f, "SockJS {frame:?} frame payload must be {expected}")
+                s.push_str("SockJS ");
+                push_quoted_char(&mut s, *frame);
+                s.push_str(" frame payload must be ");
+                s.push_str(expected);
             }
         }
+        s
+    }
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -106,14 +127,18 @@ pub fn parse_frame(text: &str) -> Result<SockJsFrame, FrameError> {
                 json::parse(payload).map_err(|error| FrameError::InvalidJson { frame, error })?;
             let wrong = |expected| FrameError::WrongShape { frame, expected };
             match (frame, value) {
-                ('a', Value::Array(items)) => items
-                    .into_iter()
-                    .map(|item| match item {
-                        Value::String(s) => Ok(s),
-                        _ => Err(wrong(ARRAY_OF_STRINGS)),
-                    })
-                    .collect::<Result<_, _>>()
-                    .map(SockJsFrame::Messages),
+                ('a', Value::Array(items)) => {
+                    // A plain loop: `collect::<Result<..>>()` links about a kilobyte of in-place
+                    // iteration machinery.
+                    let mut messages = Vec::with_capacity(items.len());
+                    for item in items {
+                        match item {
+                            Value::String(s) => messages.push(s),
+                            _ => return Err(wrong(ARRAY_OF_STRINGS)),
+                        }
+                    }
+                    Ok(SockJsFrame::Messages(messages))
+                }
                 ('a', _) => Err(wrong(ARRAY_OF_STRINGS)),
                 ('m', Value::String(s)) => Ok(SockJsFrame::Messages(vec![s])),
                 ('m', _) => Err(wrong(STRING)),

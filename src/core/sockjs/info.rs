@@ -8,6 +8,7 @@
 use std::fmt;
 
 use super::json::{self, JsonError, Value};
+use crate::text::concat;
 
 /// The server's `/info` answer.
 ///
@@ -62,15 +63,24 @@ pub enum InfoError {
     },
 }
 
-impl fmt::Display for InfoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InfoError {
+    /// The error's message (its `Display` text), built without `core::fmt`.
+    pub fn message(&self) -> String {
         match self {
-            InfoError::InvalidJson(e) => write!(f, "SockJS /info is not valid JSON: {e}"),
-            InfoError::NotAnObject => f.write_str("SockJS /info is not a JSON object"),
+            InfoError::InvalidJson(e) => {
+                concat(&["SockJS /info is not valid JSON: ", &e.message()])
+            }
+            InfoError::NotAnObject => "SockJS /info is not a JSON object".into(),
             InfoError::WrongType { field, expected } => {
-                write!(f, "SockJS /info field \"{field}\" must be {expected}")
+                concat(&["SockJS /info field \"", field, "\" must be ", expected])
             }
         }
+    }
+}
+
+impl fmt::Display for InfoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -83,7 +93,7 @@ impl Info {
         if !matches!(doc, Value::Object(_)) {
             return Err(InfoError::NotAnObject);
         }
-        let field = |name| doc.get(name).filter(|v| **v != Value::Null);
+        let field = |name| doc.get(name).filter(|v| !matches!(v, Value::Null));
         let wrong = |field, expected| InfoError::WrongType { field, expected };
         let flag = |name, default| match field(name) {
             None => Ok(default),

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::text::push_decimal;
+
 /// The deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 32;
 
@@ -72,23 +74,28 @@ impl Number {
     /// The value as an `i64` if it is an integer in range. A fraction of only zeros
     /// (`3000.0`) counts as an integer; an exponent does not.
     pub fn as_i64(&self) -> Option<i64> {
-        let (negative, rest) = match self.0.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, self.0.as_str()),
+        // One pass over the bytes (no substring search): digits, then optionally `.` and zeros.
+        let (negative, digits) = match self.0.as_bytes().split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, self.0.as_bytes()),
         };
-        let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
-        if !frac.bytes().all(|b| b == b'0') || int.bytes().any(|b| !b.is_ascii_digit()) {
-            return None;
-        }
         let mut value: i64 = 0;
-        for digit in int.bytes() {
-            let d = i64::from(digit - b'0');
-            value = value.checked_mul(10)?;
-            value = if negative {
-                value.checked_sub(d)?
-            } else {
-                value.checked_add(d)?
-            };
+        let mut fraction = false;
+        for &b in digits {
+            match b {
+                b'.' if !fraction => fraction = true,
+                b'0' if fraction => {}
+                b'0'..=b'9' if !fraction => {
+                    let d = i64::from(b - b'0');
+                    value = value.checked_mul(10)?;
+                    value = if negative {
+                        value.checked_sub(d)?
+                    } else {
+                        value.checked_add(d)?
+                    };
+                }
+                _ => return None,
+            }
         }
         Some(value)
     }
@@ -127,9 +134,10 @@ pub struct JsonError {
     pub offset: usize,
 }
 
-impl fmt::Display for JsonError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.kind {
+impl JsonError {
+    /// The error's message (its `Display` text), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        let mut s = String::from(match self.kind {
             JsonErrorKind::UnexpectedEnd => "unexpected end of JSON",
             JsonErrorKind::UnexpectedChar => "unexpected character in JSON",
             JsonErrorKind::InvalidEscape => "invalid escape in JSON string",
@@ -137,8 +145,16 @@ impl fmt::Display for JsonError {
             JsonErrorKind::ControlChar => "unescaped control character in JSON string",
             JsonErrorKind::TooDeep => "JSON nested too deeply",
             JsonErrorKind::TrailingChars => "unexpected data after JSON value",
-        })?;
-        write!(f, " at byte {}", self.offset)
+        });
+        s.push_str(" at byte ");
+        push_decimal(&mut s, self.offset as u64);
+        s
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::text::{concat, decimal};
+
 /// The default longest line [`StreamSplitter`] accepts: 32 MiB, room for a 16 MiB STOMP
 /// frame with JSON escaping.
 pub const DEFAULT_MAX_LINE: usize = 32 * 1024 * 1024;
@@ -30,15 +32,24 @@ pub enum StreamError {
     BadPrelude,
 }
 
+impl StreamError {
+    /// The error's message (its `Display` text), built without `core::fmt`.
+    pub fn message(&self) -> String {
+        match self {
+            StreamError::LineTooLong { limit } => concat(&[
+                "SockJS frame longer than ",
+                &decimal(*limit as u64),
+                " bytes",
+            ]),
+            StreamError::InvalidUtf8 => "SockJS frame is not valid UTF-8".into(),
+            StreamError::BadPrelude => "malformed xhr-streaming prelude".into(),
+        }
+    }
+}
+
 impl fmt::Display for StreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StreamError::LineTooLong { limit } => {
-                write!(f, "SockJS frame longer than {limit} bytes")
-            }
-            StreamError::InvalidUtf8 => f.write_str("SockJS frame is not valid UTF-8"),
-            StreamError::BadPrelude => f.write_str("malformed xhr-streaming prelude"),
-        }
+        f.write_str(&self.message())
     }
 }
 

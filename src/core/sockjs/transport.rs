@@ -72,22 +72,23 @@ where
     I: IntoIterator,
     I::Item: AsRef<str>,
 {
+    // Indexed by the enum's order, which is `Transport::ALL`'s. Plain loops: iterator adapters
+    // over arrays cost far more code here.
     let mut wanted = [false; 3];
     let mut any = false;
     for name in requested {
         any = true;
         if let Some(t) = Transport::from_name(name.as_ref()) {
-            for (slot, candidate) in wanted.iter_mut().zip(Transport::ALL) {
-                *slot |= candidate == t;
-            }
+            wanted[t as usize] = true;
         }
     }
-    Transport::ALL
-        .into_iter()
-        .zip(wanted)
-        .filter(|&(t, w)| (w || !any) && (info.websocket || t != Transport::WebSocket))
-        .map(|(t, _)| t)
-        .collect()
+    let mut out = Vec::with_capacity(3);
+    for t in Transport::ALL {
+        if (wanted[t as usize] || !any) && (info.websocket || t != Transport::WebSocket) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// How long sockjs-client waits for the `/info` answer before closing with

@@ -7,7 +7,9 @@
 //! `wss`); every XHR request gets a cache-busting `t=<Date.now()>` query parameter
 //! (`lib/transport/browser/abstract-xhr.js`, `addQuery`).
 
-use std::fmt::{self, Write as _};
+use std::fmt;
+
+use crate::text::{concat, push_decimal};
 
 /// Why a base URL was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,14 +24,21 @@ pub enum UrlError {
     InvalidChar,
 }
 
-impl fmt::Display for UrlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl UrlError {
+    /// The error's message (its `Display` text).
+    pub fn message(&self) -> &'static str {
+        match self {
             UrlError::Scheme => "the SockJS URL's scheme must be either 'http:' or 'https:'",
             UrlError::MissingHost => "the SockJS URL has no host",
             UrlError::Fragment => "the SockJS URL must not contain a fragment",
             UrlError::InvalidChar => "the SockJS URL contains a space or a control character",
-        })
+        }
+    }
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
     }
 }
 
@@ -132,14 +141,18 @@ impl BaseUrl {
     /// scheme is lowercased; trailing `/` of the path are removed; a query is kept (an empty
     /// `?` is dropped).
     pub fn parse(url: &str) -> Result<BaseUrl, UrlError> {
-        let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+        let url = url.trim_ascii();
         if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
             return Err(UrlError::InvalidChar);
         }
         if url.contains('#') {
             return Err(UrlError::Fragment);
         }
-        let (scheme, rest) = url.split_once("://").ok_or(UrlError::Scheme)?;
+        // The scheme ends at the first `:`, which must start `://` (a byte search: no
+        // substring searcher in the module).
+        let colon = url.find(':').ok_or(UrlError::Scheme)?;
+        let (scheme, rest) = url.split_at(colon);
+        let rest = rest.strip_prefix("://").ok_or(UrlError::Scheme)?;
         let scheme = if scheme.eq_ignore_ascii_case("http") {
             "http"
         } else if scheme.eq_ignore_ascii_case("https") {
@@ -206,8 +219,8 @@ impl BaseUrl {
     pub fn websocket_url(&self, session: &SessionId) -> String {
         let url = self.session_url(session, Endpoint::Websocket);
         match url.strip_prefix("https") {
-            Some(rest) => ["wss", rest].concat(),
-            None => ["ws", url.get(4..).unwrap_or_default()].concat(),
+            Some(rest) => concat(&["wss", rest]),
+            None => concat(&["ws", url.get(4..).unwrap_or_default()]),
         }
     }
 }
@@ -216,7 +229,8 @@ impl BaseUrl {
 /// every XHR URL so that no browser or proxy caches a `POST`.
 pub fn add_cache_buster(url: &mut String, value: u64) {
     url.push(if url.contains('?') { '&' } else { '?' });
-    let _ = write!(url, "t={value}");
+    url.push_str("t=");
+    push_decimal(url, value);
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use crate::core::sockjs::{
 };
 use crate::io::socket::Socket;
 use crate::io::transport::{Input, Link};
+use crate::text::{concat, decimal};
 
 /// Milliseconds of wall-clock time.
 pub(super) fn now() -> u64 {
@@ -185,10 +186,13 @@ impl Conn {
         let signal = abort.signal();
         let timeout = Failure::new(
             ClientClose::CannotConnect,
-            &format!(
-                "no answer to {}/info within {INFO_TIMEOUT_MS} ms",
-                base.as_str()
-            ),
+            &concat(&[
+                "no answer to ",
+                base.as_str(),
+                "/info within ",
+                &decimal(INFO_TIMEOUT_MS),
+                " ms",
+            ]),
         );
         let timer = self.timer(epoch, INFO_TIMEOUT_MS, timeout);
         {
@@ -248,7 +252,12 @@ impl Conn {
         let limit = attempt_timeout_ms(rtt_ms, self.floor_ms, transport);
         let timeout = Failure::new(
             ClientClose::TransportTimedOut,
-            &format!("{} did not open within {limit} ms", transport.name()),
+            &concat(&[
+                transport.name(),
+                " did not open within ",
+                &decimal(limit),
+                " ms",
+            ]),
         );
         let timer = self.timer(epoch, limit, timeout);
         self.state.borrow_mut().timer = Some(timer);
@@ -332,7 +341,7 @@ impl Conn {
         let protocol_error = |detail: &str| Failure::new(ClientClose::ProtocolError, detail);
         match (parse_frame(text), phase) {
             (_, Phase::Closed | Phase::Info) => {}
-            (Err(e), _) => self.failed(epoch, protocol_error(&e.to_string())),
+            (Err(e), _) => self.failed(epoch, protocol_error(&e.message())),
             (Ok(SockJsFrame::Heartbeat), _) => {}
             (Ok(SockJsFrame::Open), Phase::Trying(t)) => {
                 {
@@ -413,8 +422,11 @@ impl Conn {
             };
             let result = match request.send().await {
                 Ok(r) if matches!(r.status_code(), 200 | 204) => Ok(()),
-                Ok(r) => Err(format!("xhr_send answered HTTP {}", r.status_code())),
-                Err(e) => Err(format!("xhr_send failed: {e}")),
+                Ok(r) => Err(concat(&[
+                    "xhr_send answered HTTP ",
+                    &decimal(r.status_code().into()),
+                ])),
+                Err(e) => Err(concat(&["xhr_send failed: ", &e])),
             };
             drop(body);
             let Some(conn) = live(&weak, epoch) else {
@@ -473,21 +485,28 @@ async fn fetch_info(base: &BaseUrl, signal: Option<wasm_bindgen::JsValue>) -> Re
         credentials: false,
         signal,
     };
-    let what = format!("{}/info", base.as_str());
-    let detail = |d: String| reason(ClientClose::CannotConnect, &d);
+    // "Cannot connect to server: GET {base}/info{rest}".
+    let detail = |rest: &str| {
+        let get = concat(&["GET ", base.as_str(), "/info", rest]);
+        reason(ClientClose::CannotConnect, &get)
+    };
     let response = request
         .send()
         .await
-        .map_err(|e| detail(format!("GET {what}: {e}")))?;
+        .map_err(|e| detail(&concat(&[": ", &e])))?;
     match response.status_code() {
         200 => {}
-        status => return Err(detail(format!("GET {what} answered HTTP {status}"))),
+        status => {
+            return Err(detail(&concat(&[
+                " answered HTTP ",
+                &decimal(status.into()),
+            ])))
+        }
     }
     let body = response
         .bytes()
         .await
-        .map_err(|e| detail(format!("GET {what}: {e}")))?;
-    let text = String::from_utf8(body)
-        .map_err(|_| detail(format!("GET {what}: the answer is not UTF-8 text")))?;
-    Info::parse(&text).map_err(|e| detail(format!("GET {what}: {e}")))
+        .map_err(|e| detail(&concat(&[": ", &e])))?;
+    let text = String::from_utf8(body).map_err(|_| detail(": the answer is not UTF-8 text"))?;
+    Info::parse(&text).map_err(|e| detail(&concat(&[": ", &e.message()])))
 }

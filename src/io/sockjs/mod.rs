@@ -78,7 +78,7 @@ impl SockJs {
         timeout_ms: u64,
         link: Link,
     ) -> Result<SockJs, String> {
-        let base = BaseUrl::parse(base_url).map_err(|e| e.to_string())?;
+        let base = BaseUrl::parse(base_url).map_err(|e| e.message().to_owned())?;
         Ok(SockJs {
             conn: Conn::start(base, transports, timeout_ms, link),
         })

@@ -8,6 +8,7 @@ use super::conn::{Conn, Failure};
 use crate::core::sockjs::ClientClose;
 use crate::io::socket::Socket;
 use crate::io::transport::{Input, Link};
+use crate::text::{concat, decimal};
 
 /// Opens the WebSocket of attempt `epoch`. Its `open` event means nothing yet: the session
 /// opens with the server's `o` frame. Any close of the socket is `1006 WebSocket connection
@@ -36,7 +37,7 @@ pub(super) fn open(conn: &Rc<Conn>, epoch: u32, url: &str) -> Result<Socket, Str
                 conn.failed(epoch, Failure::new(ClientClose::ProtocolError, &detail))
             }
             Input::Closed { code, reason, .. } => {
-                let mut detail = format!("closed with code {code}");
+                let mut detail = concat(&["closed with code ", &decimal(code.into())]);
                 if !reason.is_empty() {
                     detail.push_str(": ");
                     detail.push_str(&reason);

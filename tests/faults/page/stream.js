@@ -275,8 +275,5 @@ export async function close(name) {
 
 /** The size of the package's WebAssembly memory, in bytes. */
 export async function wasmMemoryBytes() {
-  // The glue's init returns the instance's exports once initialised (the package did that).
-  const core = await import('/pkg/webstomp_wasm_core.js');
-  const exports = await core.default();
-  return exports.memory.buffer.byteLength;
+  return (await import('/pkg/webstomp_wasm.js')).wasmMemoryBytes();
 }

@@ -1,5 +1,6 @@
 // Shared by the JS-level suites: a tiny static HTTP server and headless Chromium through
 // playwright-core (the system's /usr/bin/chromium; nothing is downloaded).
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { access, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
@@ -22,11 +23,14 @@ export async function requireBuiltPackage() {
       throw new Error(`pkg/${file} is missing: run \`npm run build\` first`);
     }
   }
+  // pkg/webstomp_wasm.js is minified; the build keeps its source's hash beside it.
   const [source, built] = await Promise.all([
-    readFile(join(ROOT, 'js/webstomp_wasm.js'), 'utf8'),
-    readFile(join(PKG, 'webstomp_wasm.js'), 'utf8'),
+    readFile(join(ROOT, 'js/webstomp_wasm.js')),
+    readFile(join(PKG, 'webstomp_wasm.js.sha256'), 'utf8').catch(() => ''),
   ]);
-  if (source !== built) throw new Error('pkg/webstomp_wasm.js is not js/webstomp_wasm.js: pkg/ is stale, run `npm run build`');
+  if (createHash('sha256').update(source).digest('hex') !== built.trim()) {
+    throw new Error('pkg/webstomp_wasm.js was not built from js/webstomp_wasm.js: pkg/ is stale, run `npm run build`');
+  }
 }
 
 const TYPES = {
