@@ -53,6 +53,13 @@ pub fn push_quoted(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `s` in double quotes, escaped as [`push_quoted`] escapes.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_quoted(&mut out, s);
+    out
+}
+
 /// Appends `c` in single quotes, escaped as [`push_quoted`] escapes (`'` rather than `"`), as
 /// `{:?}` shows a `char`.
 pub fn push_quoted_char(out: &mut String, c: char) {

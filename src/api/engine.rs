@@ -77,7 +77,7 @@ pub struct Engine {
 }
 
 fn to_js(e: SessionError) -> JsValue {
-    let message = String::from("webstomp: ") + &e.to_string();
+    let message = String::from("webstomp: ") + &e.message();
     if e.is_argument_error() {
         js_sys::TypeError::new(&message).into()
     } else {

@@ -12,6 +12,7 @@ use crate::core::command::Command;
 use crate::core::encoder::ContentLength;
 use crate::core::frame::{Frame, Headers};
 use crate::core::version::Version;
+use crate::text::{concat, quoted};
 
 /// What `subscribe` and `begin` made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -404,7 +405,12 @@ impl Session {
                 // The broker never gets it: it is no live subscription (an UNSUBSCRIBE later
                 // would name something the broker never had).
                 self.subscriptions.remove(&id);
-                let why = format!("SUBSCRIBE {id:?} (the subscription is dropped): {e}");
+                let why = concat(&[
+                    "SUBSCRIBE ",
+                    &quoted(&id),
+                    " (the subscription is dropped): ",
+                    &e.message(),
+                ]);
                 self.drop_held(receipt, &why);
             }
         }
@@ -426,7 +432,7 @@ impl Session {
                     match ack_frame(version, nack, &message_id, &subscription, headers) {
                         Ok(frame) => (frame, ContentLength::Auto),
                         Err(e) => {
-                            self.drop_held(receipt, &e.to_string());
+                            self.drop_held(receipt, &e.message());
                             continue;
                         }
                     }
@@ -435,7 +441,7 @@ impl Session {
             let command = frame.command;
             let receipt = frame.headers.get("receipt").map(str::to_owned);
             if let Err(e) = self.transmit_frame(now, frame, content_length) {
-                let why = format!("{} frame: {e}", command.as_str());
+                let why = concat(&[command.as_str(), " frame: ", &e.message()]);
                 self.drop_held(receipt, &why);
             }
         }
@@ -464,7 +470,7 @@ impl Session {
                 Ok(bytes) => self.push_transmit(now, bytes),
                 Err(e) => {
                     let receipt = frame.headers.get("receipt").map(str::to_owned);
-                    self.drop_held(receipt, &e.to_string());
+                    self.drop_held(receipt, &e.message());
                 }
             }
         }

@@ -5,8 +5,6 @@
 //! they become `***`, and an `authorization` value keeps only its scheme (`Bearer ***`).
 //! Bodies longer than [`BODY_LIMIT`] bytes are cut, with their full length noted.
 
-use std::fmt::Write as _;
-
 use crate::core::frame::Frame;
 
 /// The most body bytes a debug line shows.
@@ -57,7 +55,9 @@ fn push_body(out: &mut String, body: &[u8]) {
     let shown = body.get(..BODY_LIMIT).unwrap_or(body);
     out.push_str(&String::from_utf8_lossy(shown));
     if shown.len() < body.len() {
-        let _ = write!(out, "... ({} bytes)", body.len());
+        out.push_str("... (");
+        crate::text::push_decimal(out, body.len() as u64);
+        out.push_str(" bytes)");
     }
 }
 

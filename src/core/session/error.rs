@@ -5,6 +5,7 @@ use std::fmt;
 use super::event::State;
 use crate::core::encoder::EncodeError;
 use crate::core::version::Version;
+use crate::text::{concat, decimal, quoted};
 
 /// A command the session refused; nothing was sent or queued. The JS layer turns the
 /// argument errors ([`SessionError::is_argument_error`]) into a `TypeError`, the rest into an
@@ -60,47 +61,53 @@ impl SessionError {
     }
 }
 
-impl fmt::Display for SessionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SessionError {
+    /// What went wrong, for people (built without `core::fmt`, see [`crate::text`]).
+    pub fn message(&self) -> String {
         match self {
-            SessionError::NotConnected(state) => {
-                write!(f, "the STOMP client is not connected (state: {state})")
-            }
+            SessionError::NotConnected(state) => concat(&[
+                "the STOMP client is not connected (state: ",
+                state.as_str(),
+                ")",
+            ]),
             SessionError::AlreadyConnected(state) => {
-                write!(f, "connect called while the STOMP client is {state}")
+                concat(&["connect called while the STOMP client is ", state.as_str()])
             }
-            SessionError::QueueFull(n) => write!(
-                f,
-                "{n} frames are already waiting for the connection; refusing more"
-            ),
-            SessionError::InvalidArgument(what) => f.write_str(what),
+            SessionError::QueueFull(n) => concat(&[
+                &decimal(*n as u64),
+                " frames are already waiting for the connection; refusing more",
+            ]),
+            SessionError::InvalidArgument(what) => (*what).to_owned(),
             SessionError::DuplicateSubscription(id) => {
-                write!(f, "a subscription with id {id:?} already exists")
+                concat(&["a subscription with id ", &quoted(id), " already exists"])
             }
             SessionError::UnknownSubscription(id) => {
-                write!(f, "no subscription with id {id:?}")
+                concat(&["no subscription with id ", &quoted(id)])
             }
             SessionError::DuplicateTransaction(id) => {
-                write!(f, "transaction {id:?} is already open")
+                concat(&["transaction ", &quoted(id), " is already open"])
             }
-            SessionError::UnknownTransaction(id) => write!(f, "no open transaction {id:?}"),
-            SessionError::TransactionAborted(id) => write!(
-                f,
-                "transaction {id:?} was aborted: the connection it began on was lost"
-            ),
+            SessionError::UnknownTransaction(id) => concat(&["no open transaction ", &quoted(id)]),
+            SessionError::TransactionAborted(id) => concat(&[
+                "transaction ",
+                &quoted(id),
+                " was aborted: the connection it began on was lost",
+            ]),
             SessionError::Unsupported { command, version } => {
-                write!(
-                    f,
-                    "{command} is not available in STOMP {}",
-                    version.as_str()
-                )
+                concat(&[command, " is not available in STOMP ", version.as_str()])
             }
-            SessionError::NotUtf8 => f.write_str(
-                "the body is not valid UTF-8 text, and this transport sends text messages \
-                 (use the binary option on a WebSocket; over SockJS bodies must be UTF-8)",
-            ),
-            SessionError::Encode(e) => write!(f, "the frame cannot be sent: {e}"),
+            SessionError::NotUtf8 => "the body is not valid UTF-8 text, and this transport sends \
+                                      text messages (use the binary option on a WebSocket; over \
+                                      SockJS bodies must be UTF-8)"
+                .to_owned(),
+            SessionError::Encode(e) => concat(&["the frame cannot be sent: ", &e.message()]),
         }
+    }
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

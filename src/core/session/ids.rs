@@ -1,7 +1,5 @@
 //! Generated ids: `sub-0`, `tx-3`, `receipt-12`.
 
-use std::fmt::Write as _;
-
 /// A counter that makes ids `prefix-N`, skipping any that `taken` reports in use, and never
 /// handing out the same number twice.
 #[derive(Debug, Clone)]
@@ -23,7 +21,7 @@ impl IdGen {
             id.clear();
             id.push_str(self.prefix);
             id.push('-');
-            let _ = write!(id, "{}", self.next);
+            crate::text::push_decimal(&mut id, self.next);
             self.next = self.next.wrapping_add(1);
             if !taken(&id) {
                 return id;

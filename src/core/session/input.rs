@@ -5,6 +5,7 @@ use crate::core::command::Command;
 use crate::core::decoder::Decoded;
 use crate::core::frame::Frame;
 use crate::core::version::Version;
+use crate::text::{concat, quoted};
 
 impl Session {
     /// Bytes from the transport, in any chunking. Every byte counts as a sign of life for the
@@ -33,7 +34,7 @@ impl Session {
                     }
                 }
                 Err(e) => {
-                    let message = format!("invalid data from the server: {e}");
+                    let message = concat(&["invalid data from the server: ", &e.message()]);
                     self.events.push_back(Event::ProtocolError(message.clone()));
                     self.fail_connection(now, CLOSE_PROTOCOL_ERROR, message);
                     break;
@@ -75,11 +76,13 @@ impl Session {
             }
             Command::Receipt if live => self.on_receipt(now, frame),
             command => {
-                let message = format!(
-                    "ignored an unexpected {} frame from the server (state: {})",
+                let message = concat(&[
+                    "ignored an unexpected ",
                     command.as_str(),
-                    self.state
-                );
+                    " frame from the server (state: ",
+                    self.state.as_str(),
+                    ")",
+                ]);
                 self.events.push_back(Event::ProtocolError(message));
             }
         }
@@ -90,7 +93,11 @@ impl Session {
             Some(v) => match Version::parse(v) {
                 Some(version) => version,
                 None => {
-                    let message = format!("the server chose STOMP version {v:?}, not 1.0-1.2");
+                    let message = concat(&[
+                        "the server chose STOMP version ",
+                        &quoted(v),
+                        ", not 1.0-1.2",
+                    ]);
                     self.events.push_back(Event::ProtocolError(message.clone()));
                     self.fail_connection(now, CLOSE_PROTOCOL_ERROR, message);
                     return;

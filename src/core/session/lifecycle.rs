@@ -9,6 +9,7 @@ use crate::core::decoder::Decoder;
 use crate::core::encoder::ContentLength;
 use crate::core::frame::{Frame, Headers};
 use crate::core::version::{accept_version, Version};
+use crate::text::{concat, decimal, quoted};
 
 impl Session {
     /// Starts the session: builds the CONNECT frame (`accept-version` from the subprotocols,
@@ -29,7 +30,7 @@ impl Session {
         all.push("accept-version", accept_version(&self.config.subprotocols));
         all.push(
             "heart-beat",
-            format!("{},{}", hb.outgoing_ms, hb.incoming_ms),
+            concat(&[&decimal(hb.outgoing_ms), ",", &decimal(hb.incoming_ms)]),
         );
         for (name, value) in headers.iter() {
             if name != "accept-version" && name != "heart-beat" {
@@ -261,18 +262,20 @@ impl Session {
             return;
         }
         if self.connect_deadline.is_some_and(|d| now >= d) {
-            let reason = format!(
-                "no CONNECTED frame from the server within {} ms",
-                self.config.timeout_ms
-            );
+            let reason = concat(&[
+                "no CONNECTED frame from the server within ",
+                &decimal(self.config.timeout_ms),
+                " ms",
+            ]);
             self.fail_connection(now, CLOSE_CONNECT_TIMEOUT, reason);
             return;
         }
         if self.disconnect_deadline.is_some_and(|d| now >= d) {
-            let reason = format!(
-                "no RECEIPT for DISCONNECT within {} ms",
-                self.config.timeout_ms
-            );
+            let reason = concat(&[
+                "no RECEIPT for DISCONNECT within ",
+                &decimal(self.config.timeout_ms),
+                " ms",
+            ]);
             self.request_close(now, CLOSE_NORMAL, reason);
             return;
         }
@@ -296,7 +299,11 @@ impl Session {
         let aborted = self.transactions.abort_sent(|id| queue.holds_begin(id));
         for tx in aborted {
             for id in self.receipts.drop_in_transaction(&tx) {
-                let reason = format!("transaction {tx:?} was aborted: the connection was lost");
+                let reason = concat(&[
+                    "transaction ",
+                    &quoted(&tx),
+                    " was aborted: the connection was lost",
+                ]);
                 self.events.push_back(Event::ReceiptDropped { id, reason });
             }
             self.events.push_back(Event::TransactionAborted(tx));
@@ -305,7 +312,7 @@ impl Session {
 
     fn run_heartbeat(&mut self, now: u64) {
         if let Some(silent) = self.heartbeat.check(now) {
-            let reason = format!("no heart-beat from the server in {silent} ms");
+            let reason = concat(&["no heart-beat from the server in ", &decimal(silent), " ms"]);
             self.fail_connection(now, CLOSE_HEARTBEAT_TIMEOUT, reason);
             return;
         }

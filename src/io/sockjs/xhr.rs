@@ -7,6 +7,8 @@ use std::rc::Weak;
 
 use wasm_bindgen::JsValue;
 
+use crate::text::{concat, decimal};
+
 use super::conn::{live, now, Conn, Failure};
 use super::fetch::{Request, Response};
 use crate::core::sockjs::{
@@ -54,11 +56,15 @@ pub(super) async fn receive(
         let outcome = match request.send().await {
             Err(e) => failed(
                 ClientClose::ReceiveFailed,
-                format!("{endpoint} request failed: {e}"),
+                concat(&[endpoint, " request failed: ", &e]),
             ),
             Ok(r) if r.status_code() != 200 => failed(
                 ClientClose::ReceiveFailed,
-                format!("{endpoint} answered HTTP {}", r.status_code()),
+                concat(&[
+                    endpoint,
+                    " answered HTTP ",
+                    &decimal(r.status_code().into()),
+                ]),
             ),
             Ok(r) if transport == Transport::XhrStreaming => read_stream(&weak, epoch, &r).await,
             Ok(r) => read_poll(&weak, epoch, &r).await,
@@ -72,7 +78,12 @@ pub(super) async fn receive(
             Outcome::Ended(0) => {
                 empty += 1;
                 if empty >= RECEIVE_RETRIES {
-                    let detail = format!("{empty} {endpoint} responses in a row without a frame");
+                    let detail = concat(&[
+                        &decimal(empty.into()),
+                        " ",
+                        endpoint,
+                        " responses in a row without a frame",
+                    ]);
                     let failure = Failure::new(ClientClose::ReceiveRetriesExhausted, &detail);
                     return conn.failed(epoch, failure);
                 }
@@ -87,7 +98,7 @@ pub(super) async fn receive(
 async fn read_stream(weak: &Weak<Conn>, epoch: u32, response: &Response) -> Outcome {
     let reader = match response.reader() {
         Ok(r) => r,
-        Err(e) => return protocol_error(&format!("xhr_streaming: {e}")),
+        Err(e) => return protocol_error(&concat(&["xhr_streaming: ", &e])),
     };
     let mut splitter = StreamSplitter::default();
     let mut frames = 0;
@@ -99,15 +110,16 @@ async fn read_stream(weak: &Weak<Conn>, epoch: u32, response: &Response) -> Outc
         let bytes = match chunk {
             Ok(Some(bytes)) => bytes,
             Ok(None) if splitter.buffered() > 0 => {
-                let detail = format!(
-                    "the xhr_streaming response ended inside a frame ({} bytes without their newline)",
-                    splitter.buffered()
-                );
+                let detail = concat(&[
+                    "the xhr_streaming response ended inside a frame (",
+                    &decimal(splitter.buffered() as u64),
+                    " bytes without their newline)",
+                ]);
                 return protocol_error(&detail);
             }
             Ok(None) => return Outcome::Ended(frames),
             Err(e) => {
-                let detail = format!("the xhr_streaming response broke off: {e}");
+                let detail = concat(&["the xhr_streaming response broke off: ", &e]);
                 return Outcome::Failed(Failure::new(ClientClose::ReceiveFailed, &detail));
             }
         };
@@ -121,7 +133,7 @@ async fn read_stream(weak: &Weak<Conn>, epoch: u32, response: &Response) -> Outc
                     }
                 }
                 Ok(None) => break,
-                Err(e) => return protocol_error(&e.to_string()),
+                Err(e) => return protocol_error(&e.message()),
             }
         }
     }
@@ -136,12 +148,12 @@ async fn read_poll(weak: &Weak<Conn>, epoch: u32, response: &Response) -> Outcom
     let body = match body {
         Ok(b) => b,
         Err(e) => {
-            let detail = format!("the xhr response broke off: {e}");
+            let detail = concat(&["the xhr response broke off: ", &e]);
             return Outcome::Failed(Failure::new(ClientClose::ReceiveFailed, &detail));
         }
     };
     let Ok(text) = String::from_utf8(body) else {
-        return protocol_error(&StreamError::InvalidUtf8.to_string());
+        return protocol_error(&StreamError::InvalidUtf8.message());
     };
     let mut frames = 0;
     for frame in poll_frames(&text) {
