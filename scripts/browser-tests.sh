@@ -9,6 +9,8 @@
 #   WASM_BINDGEN_TEST_TIMEOUT=120     seconds one suite may take in one browser (runner default: 20)
 #   RABBITMQ_WS_URL etc.              the brokers; when unset, read from the env file that
 #                                     `scripts/rabbitmq.sh start` writes (test-output/rabbitmq/env)
+#   SOCKJS_URL, EMBEDDED_WS_URL etc.  the Node peers (SockJS relays, the embedded broker's /ws);
+#                                     when unset, read from `scripts/sockjs-servers.sh start`'s env
 # The broker URLs are compiled into the suites (option_env!). The suites are compiled once, before
 # the first browser starts, and every engine reuses that build. Every selected engine runs
 # even when one fails; the exit status is non-zero if any failed. Each engine's output is also
@@ -32,6 +34,8 @@ if [ -z "${SOCKJS_URL:-}" ] && [ -f "$sockjs_env" ]; then
 fi
 [ -n "${RABBITMQ_WS_URL:-}" ] ||
   say "warning: RABBITMQ_WS_URL is unset (scripts/rabbitmq.sh start sets it): the broker tests will fail"
+[ -n "${EMBEDDED_WS_URL:-}" ] ||
+  say "warning: EMBEDDED_WS_URL is unset (scripts/sockjs-servers.sh start sets it): web_embedded will fail"
 
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 # The WebDriver servers get longer than the runner's 5 s to bind their port on a busy machine.
@@ -56,7 +60,7 @@ done
 
 # The build wasm-pack starts with (`cargo build --tests`), done once for all engines and suites.
 t0=$EPOCHREALTIME
-say "compiling the browser suites for wasm32 (RABBITMQ_WS_URL=${RABBITMQ_WS_URL:-unset})"
+say "compiling the browser suites for wasm32 (RABBITMQ_WS_URL=${RABBITMQ_WS_URL:-unset}, EMBEDDED_WS_URL=${EMBEDDED_WS_URL:-unset})"
 cargo build --quiet --tests --target wasm32-unknown-unknown "${build_args[@]}"
 say "compiled in $(seconds_since "$t0") s"
 

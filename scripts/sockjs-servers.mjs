@@ -12,6 +12,9 @@
 //   SOCKJS_RAW_URL       a relay passing the broker's TCP chunks as they come
 //   SOCKJS_KILL_URL      a relay that POST SOCKJS_KILL_CONTROL kills (SIGKILL) and restarts
 //   SOCKJS_SCRIPT_URL    scripts/sockjs-scripted.mjs: garbage frames, HTTP errors
+//   EMBEDDED_WS_URL      the dev server's raw STOMP-over-WebSocket endpoint with its in-process
+//                        embedded broker (server/main.mjs --ws /ws), for tests/web_embedded.rs;
+//                        it offers 1 s heart-beats, as RabbitMQ grants what a client asks
 //
 // usage: node scripts/sockjs-servers.mjs --out FILE [--broker tcp://host:port|embedded]
 // Every relay uses the same broker. With `embedded` (the default) this process runs the embedded
@@ -163,6 +166,7 @@ async function main() {
     SOCKJS_KILL_CONTROL: scripted.url + '/__kill',
     SOCKJS_SCRIPT_URL: scripted.url,
     SOCKJS_RAW_URL: (await relay('raw-chunks relay', ['--raw-chunks'])).info.url + PREFIX,
+    EMBEDDED_WS_URL: (await start('embedded broker', SERVER, ['--ws', '/ws', '--broker', 'embedded', '--stomp-heartbeat', '1000,1000'])).info.url.replace(/^http/, 'ws') + '/ws',
     SOCKJS_BROKER: embedded ? 'embedded' : broker,
   };
   const text = Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join('');

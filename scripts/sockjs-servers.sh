@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The SockJS peers of the browser suite tests/web_sockjs.rs: sockjs-node relays (all transports,
-# websocket disabled, raw TCP chunks, one to kill), the fault proxies (upgrade refused, upgrade
-# hanging, streaming buffered) and a scripted server for garbage frames. See
+# The Node peers of the browser suites: for tests/web_sockjs.rs, sockjs-node relays (all
+# transports, websocket disabled, raw TCP chunks, one to kill), the fault proxies (upgrade
+# refused, upgrade hanging, streaming buffered) and a scripted server for garbage frames; for
+# tests/web_embedded.rs, the dev server's /ws endpoint with its embedded broker. See
 # scripts/sockjs-servers.mjs for the list of URLs.
 #
 # usage: scripts/sockjs-servers.sh start|stop|status|env

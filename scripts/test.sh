@@ -15,7 +15,7 @@ cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warning
 say "cargo test (host: core, codecs, session, property tests)"
 cargo test 2>&1
 
-say "browser suites in Chromium, Firefox and WebKitGTK against the run's own RabbitMQ"
+say "browser suites in Chromium, Firefox and WebKitGTK against the run's own RabbitMQ and the embedded broker"
 bash "$ROOT/scripts/setup.sh" browsers brokers
 # One browser phase at a time per broker port set (scripts/rabbitmq.sh): a second run would
 # otherwise restart the broker under the first.

@@ -23,6 +23,8 @@ const USAGE = `usage: node server/main.mjs [options]
   --ws PATH             raw STOMP-over-WebSocket endpoint, e.g. /ws
   --broker B            "embedded" (default) or tcp://host:port (default: $STOMP_BROKER)
   --raw-chunks          relay: pass TCP chunks as they come instead of one frame per message
+  --stomp-heartbeat SX,SY  embedded broker: the heart-beat its CONNECTED offers, in ms
+                        (default 10000,10000: beats no more often than every 10 s)
   --control PATH        test hook: GET PATH/sessions, POST PATH/close?code=&reason=
   --quiet               no log lines on stderr
   --help`;
@@ -40,6 +42,7 @@ const SPEC = {
   ws: { type: 'string' },
   broker: { type: 'string' },
   'raw-chunks': { type: 'boolean', default: false },
+  'stomp-heartbeat': { type: 'string' },
   control: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -69,7 +72,11 @@ async function main() {
     process.exit(2);
   }
   for (const m of statics) if (!fs.existsSync(m.dir)) log(`warning: --static ${m.prefix}=${m.dir}: no such directory (yet)`);
-  const backend = await createBackend(args.broker ?? process.env.STOMP_BROKER ?? 'embedded', { rawChunks: args.rawChunks, log });
+  const backend = await createBackend(args.broker ?? process.env.STOMP_BROKER ?? 'embedded', {
+    rawChunks: args.rawChunks,
+    heartbeat: args.stompHeartbeat,
+    log,
+  });
   const app = await startApp({
     backend,
     host: args.host,

@@ -23,6 +23,9 @@ const composer = $('#composer');
 
 let client = null;
 let room = null;
+/** The current client's CONNECTED frames: every one after the first is a reconnect. */
+let connects = 0;
+const reconnects = () => Math.max(0, connects - 1);
 
 // ---- the connection -------------------------------------------------------------------------
 
@@ -30,6 +33,7 @@ function connect() {
   const { url, options } = endpoint(settings.transport);
   const c = webstomp.client(url, { ...options, heartbeat: HEARTBEAT, reconnect: RECONNECT });
   client = c;
+  connects = 0;
   // Events of a client this page has since replaced are ignored. The state is read in a
   // microtask: a change can come from inside a call on the client (connect() itself), and the
   // engine does not allow reading its getters until that call has returned.
@@ -46,14 +50,15 @@ function connect() {
   c.connect(
     {},
     (frame) => c === client && onConnected(c, frame),
-    (error) => c === client && onError(error),
+    (error) => c === client && onError(c, error),
   );
   update();
 }
 
 /** Every CONNECTED, the first and each one after a reconnect. */
 function onConnected(c, frame) {
-  status.show(c);
+  connects++;
+  status.show(c, reconnects());
   status.heartbeat(HEARTBEAT, frame.headers['heart-beat']);
   status.alert();
   messages.notice(`Connected over ${c.transport}, STOMP ${c.version}.`);
@@ -63,7 +68,7 @@ function onConnected(c, frame) {
 }
 
 function onState(c, state) {
-  status.show(c);
+  status.show(c, reconnects());
   const up = state === 'connected';
   for (const control of composer.elements) control.disabled = !up;
   if (state === 'reconnecting') messages.notice('Connection lost: reconnecting…', 'error');
@@ -77,10 +82,19 @@ function onState(c, state) {
   }
 }
 
-function onError(error) {
+/**
+ * An ERROR frame, or a close: the last one, or one of many while the client reconnects by itself
+ * (each failed attempt is one), which only update the alert and the attempt number.
+ */
+function onError(c, error) {
   const text = error.command === 'ERROR'
     ? `The broker refused: ${error.headers.message ?? 'ERROR'}${error.body ? ` (${error.body.trim()})` : ''}`
     : `Connection closed (${error.code})${error.reason ? `: ${error.reason}` : ''}`;
+  status.show(c, reconnects());
+  if (c.state === 'reconnecting') {
+    status.alert(`${text}. Reconnecting (attempt ${c.reconnectAttempt})…`);
+    return;
+  }
   status.alert(text);
   messages.notice(text, 'error');
 }
@@ -215,7 +229,7 @@ function start() {
   addEventListener('pagehide', hangUp);
   addEventListener('pageshow', (e) => e.persisted && !client && connect());
   setInterval(expire, 500);
-  setInterval(() => client && status.show(client), 1000);
+  setInterval(() => client && status.show(client, reconnects()), 1000);
   try {
     connect();
   } catch (e) {

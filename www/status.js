@@ -35,8 +35,12 @@ export class StatusBar {
     this.#reconnect = $('#reconnect');
   }
 
-  /** Reads the client's state, transport, version and reconnect attempt. */
-  show(client) {
+  /**
+   * Reads the client's state, transport, version and reconnect attempt. While it reconnects,
+   * the Reconnects field says which attempt is under way (or next); otherwise how many times
+   * this client has reconnected (`reconnects`, counted by the page from its CONNECTED frames).
+   */
+  show(client, reconnects = 0) {
     const f = this.#fields;
     const state = client ? client.state : 'idle';
     f.state.textContent = state;
@@ -44,7 +48,7 @@ export class StatusBar {
     document.body.dataset.state = state;
     f.transport.textContent = client?.transport ?? '–';
     f.version.textContent = client?.version ?? '–';
-    f.reconnects.textContent = String(client?.reconnectAttempt ?? 0);
+    f.reconnects.textContent = state === 'reconnecting' ? `attempt ${client.reconnectAttempt}` : String(reconnects);
   }
 
   /** The heart-beats of the CONNECTED frame, as negotiated with ours. */

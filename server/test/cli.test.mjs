@@ -58,6 +58,27 @@ test('the default backend is the embedded broker (server/broker/)', { timeout: 1
   }
 });
 
+test('--stomp-heartbeat sets the embedded broker\'s CONNECTED heart-beat; it is refused for a relay or a bad value', { timeout: 10000 }, async () => {
+  const server = await startServer(['--ws', '/ws', '--broker', 'embedded', '--stomp-heartbeat', '1000,500']);
+  try {
+    const ws = await openWs(server.info.url.replace('http', 'ws') + '/ws').opened;
+    ws.send('CONNECT\naccept-version:1.2\nhost:/\nheart-beat:1000,1000\n\n\0');
+    await ws.messagesN(1);
+    assert.match(ws.messages[0], /^CONNECTED\n(.*\n)*heart-beat:1000,500\n/);
+    ws.close();
+  } finally {
+    await server.stop();
+  }
+  for (const [args, error] of [
+    [['--stomp-heartbeat', '1000'], /--stomp-heartbeat wants "SX,SY"/],
+    [['--stomp-heartbeat', '1000,1000', '--broker', 'tcp://127.0.0.1:1'], /--stomp-heartbeat applies only to the embedded broker/],
+  ]) {
+    const r = run(MAIN, args, { STOMP_BROKER: '' });
+    assert.equal(r.status, 1, `${args} -> ${r.status} ${r.stderr}`);
+    assert.match(r.stderr, error);
+  }
+});
+
 test('STOMP_BROKER picks the relay; SIGTERM closes sessions with 1001, ends TCP, exits 0', async () => {
   const broker = await startFakeBroker();
   const server = await startServer(['--sockjs', '/stomp', '--ws', '/ws'], { env: { STOMP_BROKER: broker.url } });

@@ -397,22 +397,32 @@ impl Conn {
         }
     }
 
-    /// Starts an `xhr_send` of the outbox unless one is in flight or it is empty.
+    /// Starts an `xhr_send` of the outbox unless one is in flight or it is empty. The outbox
+    /// is taken when the task runs (a microtask later), so that what the page sends in one
+    /// turn goes in one request: a goodbye and the DISCONNECT sent from `pagehide` leave
+    /// together, before the page is gone, instead of the DISCONNECT waiting for a response.
     fn flush(self: &Rc<Self>) {
-        let (mut body, mut url, credentials, signal, epoch) = {
+        let epoch = {
             let mut s = self.state.borrow_mut();
             if s.sending || s.outbox.is_empty() {
                 return;
             }
             s.sending = true;
-            let signal = s.abort.as_ref().and_then(Abort::signal);
-            let body = std::mem::take(&mut s.outbox);
-            (body, s.send_url.clone(), s.credentials, signal, s.epoch)
+            s.epoch
         };
-        body.push(']');
-        add_cache_buster(&mut url, now());
         let weak = Rc::downgrade(self);
         spawn_local(async move {
+            // A new epoch cleared the outbox and `sending`.
+            let Some((mut body, mut url, credentials, signal)) = live(&weak, epoch).map(|conn| {
+                let mut s = conn.state.borrow_mut();
+                let signal = s.abort.as_ref().and_then(Abort::signal);
+                let body = std::mem::take(&mut s.outbox);
+                (body, s.send_url.clone(), s.credentials, signal)
+            }) else {
+                return;
+            };
+            body.push(']');
+            add_cache_buster(&mut url, now());
             let request = Request {
                 method: "POST",
                 url: &url,

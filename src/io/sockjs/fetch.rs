@@ -86,13 +86,20 @@ impl Drop for Abort {
     }
 }
 
+/// The largest request body sent with `keepalive: true`. Browsers let a keepalive request
+/// outlive its page (so that a DISCONNECT sent from `pagehide` reaches the server), but fail
+/// one that would take a page's keepalive bodies in flight past 64 KiB: a small bound leaves
+/// room for several clients and for the page's own beacons.
+const KEEPALIVE_MAX_BODY: usize = 8 * 1024;
+
 /// One HTTP request of the SockJS transports.
 pub struct Request<'a> {
     /// `GET` or `POST`.
     pub method: &'static str,
     /// The URL, cache buster included.
     pub url: &'a str,
-    /// The body (sent as `text/plain`), if any.
+    /// The body (sent as `text/plain`), if any; one of at most [`KEEPALIVE_MAX_BODY`] bytes
+    /// goes with `keepalive`.
     pub body: Option<&'a str>,
     /// Send cookies cross-origin too (`/info` said `cookie_needed`).
     pub credentials: bool,
@@ -127,6 +134,9 @@ impl Request<'_> {
             );
             set("headers", &headers);
             set("body", &JsValue::from_str(body));
+            if body.len() <= KEEPALIVE_MAX_BODY {
+                set("keepalive", &JsValue::TRUE);
+            }
         }
         if let Some(signal) = &self.signal {
             set("signal", signal);
