@@ -92,6 +92,8 @@ writeFileSync(gluePath, bundle.outputFiles[0].text);
 // The tests check that pkg/ was built from the current facade: its source's hash is kept
 // beside it (not a shipped file).
 const source = readFileSync(facade, 'utf8');
-writeFileSync(join(pkg, 'webstomp_wasm.js'), minify(source));
+// The public names (`Client`, `over`, ...) stay as they are: users see them in stack traces,
+// `client.constructor.name` and logs.
+writeFileSync(join(pkg, 'webstomp_wasm.js'), transformSync(source, { ...options, keepNames: true }).code);
 writeFileSync(join(pkg, 'webstomp_wasm.js.sha256'), createHash('sha256').update(source).digest('hex') + '\n');
 rmSync(join(pkg, 'webstomp_wasm_core_bg.wasm.tmp'), { force: true });

@@ -58,6 +58,7 @@ describe('loading', SUITE, () => {
         protocols: W.VERSIONS.supportedProtocols(),
       },
       isClient: W.over(new H.FakeSocket()) instanceof W.Client,
+      names: [W.Client.name, W.over.name, W.client.name],
     }));
     for (const k of ['Client', 'VERSIONS', 'client', 'over']) {
       assert.ok(r.defaultKeys.includes(k), `default export has ${k}`);
@@ -75,6 +76,7 @@ describe('loading', SUITE, () => {
       protocols: ['v12.stomp', 'v11.stomp', 'v10.stomp'],
     });
     assert.ok(r.isClient);
+    assert.deepEqual(r.names, ['Client', 'over', 'client'], 'the shipped (minified) module keeps its public names');
   });
 
   test('Client is not constructed directly; over() and client() check their arguments', async () => {
