@@ -22,5 +22,6 @@ fn broker() -> Broker {
             let tx = unique("never-begun");
             ("/queue/fatal".to_owned(), headers(&[("transaction", &tx)]))
         },
+        fatal_close_may_drop: false,
     }
 }

@@ -21,5 +21,6 @@ fn broker() -> Broker {
             let exchange = unique("does-not-exist");
             (format!("/exchange/{exchange}/x"), Headers::new())
         },
+        fatal_close_may_drop: true,
     }
 }
