@@ -1,4 +1,4 @@
-// CPU profiles (CDP Profiler) of webstomp-wasm in deliver-text and publish, with the build that
+// CPU profiles (CDP Profiler) of webstomp-wasm in three deliver variants and publish, with the build that
 // keeps wasm function names (scripts/bench.sh makes it: the release wasm, `wasm-opt -g`). Each
 // profile is saved as test-output/bench/wasm-<scenario>.cpuprofile (open it in DevTools) and
 // summarised: self time by kind (wasm, glue, facade, browser built-ins, GC, harness) and the
@@ -69,10 +69,12 @@ export function summarise(profile, top = 20) {
   };
 }
 
-/** Profiles deliver-text and publish once each; resolves to `[{ scenario, rate, ...summary }]`. */
+/** Profiles three deliver variants and publish once each; resolves to `[{ scenario, rate, ...summary }]`. */
 export async function profileScenarios(browser, cfg, out, log) {
   const runs = [
     { scenario: 'deliver text', call: (o) => window.bench.deliver(o), args: { variant: 'text', count: cfg.messages, batch: cfg.batch } },
+    { scenario: 'deliver 16 per message', call: (o) => window.bench.deliver(o), args: { variant: 'batch16', count: cfg.messages, batch: cfg.batch } },
+    { scenario: 'deliver 4 KiB', call: (o) => window.bench.deliver(o), args: { variant: 'body4k', count: cfg.messages, batch: cfg.batch } },
     { scenario: 'publish', call: (o) => window.bench.publish(o), args: { count: cfg.messages, batch: cfg.batch } },
   ];
   const profiles = [];

@@ -1,6 +1,6 @@
 // webstomp-wasm: the JavaScript API (see API.md). Arguments are checked and shaped here; the
 // protocol, the transports and the timers live in the WebAssembly engine.
-import init, { Engine } from './webstomp_wasm_core.js';
+import init, { Engine, setTextHelper } from './webstomp_wasm_core.js';
 
 const wasmExports = await init({ module_or_path: new URL('./webstomp_wasm_core_bg.wasm', import.meta.url) });
 const wasmMemory = Object.values(wasmExports).find((v) => v instanceof WebAssembly.Memory);
@@ -15,6 +15,29 @@ const RECONNECT = { delay: 1000, maxDelay: 30000, multiplier: 2, jitter: 0.5, ma
 // The BOM is kept: `body` is the exact text of the bytes, and re-encodes to them.
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const textEncoder = new TextEncoder();
+
+// Text socket messages go into WebAssembly memory with one encodeInto (see src/io/text.rs).
+let memoryView = new Uint8Array(0);
+setTextHelper({
+  encode(text, ptr, room) {
+    if (memoryView.buffer !== wasmMemory.buffer) memoryView = new Uint8Array(wasmMemory.buffer);
+    const m = memoryView;
+    const n = text.length;
+    let i = 0;
+    // A short message is copied here: encodeInto's call costs more than a loop over it.
+    if (n <= 512 && n <= room) {
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c > 0x7f) break;
+        m[ptr + i] = c;
+      }
+      if (i === n) return n * 2 + 1;
+    }
+    const r = textEncoder.encodeInto(i ? text.slice(i) : text, m.subarray(ptr + i, ptr + room));
+    if (r.read !== n - i) return -1;
+    return (i + r.written) * 2 + (r.written === r.read ? 1 : 0);
+  },
+});
 
 /** The STOMP versions and subprotocols this client speaks. */
 export const VERSIONS = Object.freeze({
@@ -331,21 +354,26 @@ export class Client {
         const c = ref.deref();
         if (!c) return;
         const text = textDecoder.decode(view);
-        let at = text.indexOf('\0');
-        const sub = text.slice(0, at);
-        const headers = {};
-        for (let i = 0; i < count; i++) {
-          const n = text.indexOf('\0', at + 1);
-          const v = text.indexOf('\0', n + 1);
-          setHeader(headers, text.slice(at + 1, n), text.slice(n + 1, v));
-          at = v;
-        }
         // A UTF-8 body's bytes are its text's encoding: made only if asked for.
-        const bytes = utf8 ? null : view.slice(headLen);
-        const frame = c.#message(headers, text.slice(at + 1), bytes);
-        const cb = c.#subs.get(sub);
-        if (cb) callUser(cb, frame);
-        else if (c.onreceive) callUser(c.onreceive, frame);
+        c.#deliver(text, count, null, utf8 ? null : view.slice(headLen));
+      },
+      // A MESSAGE from an ASCII text message: the view holds only the subscription and the
+      // headers, and the body is a slice of the message (nothing decoded).
+      messageText: (view, count, data, from, to) => {
+        const c = ref.deref();
+        if (c) c.#deliver(textDecoder.decode(view), count, data.slice(from, to), null);
+      },
+      // A MESSAGE all of whose text is in the ASCII message `data`: `o` (a view into wasm
+      // memory, read before any user code runs) holds the subscription's start and end, then
+      // each header's start, colon and end.
+      messageAt: (o, count, data, from, to) => {
+        const c = ref.deref();
+        if (!c) return;
+        const headers = {};
+        for (let i = 0, k = 2; i < count; i++, k += 3) {
+          setHeader(headers, data.slice(o[k], o[k + 1]), data.slice(o[k + 1] + 1, o[k + 2]));
+        }
+        c.#route(data.slice(o[0], o[1]), headers, data.slice(from, to), null);
       },
       receipt: (headers) => {
         const c = ref.deref();
@@ -439,6 +467,29 @@ export class Client {
   #frame(command, packed, body) {
     const binaryBody = body ? body.slice() : new Uint8Array(0);
     return { command, headers: unpackHeaders(packed), body: textDecoder.decode(binaryBody), binaryBody };
+  }
+
+  // Hands a MESSAGE to its subscription's callback (or onreceive). `head` is the packed
+  // subscription and `count` headers, followed by the body unless `body` is given.
+  #deliver(head, count, body, bytes) {
+    let at = head.indexOf('\0');
+    const sub = head.slice(0, at);
+    const headers = {};
+    for (let i = 0; i < count; i++) {
+      const n = head.indexOf('\0', at + 1);
+      const v = head.indexOf('\0', n + 1);
+      setHeader(headers, head.slice(at + 1, n), head.slice(n + 1, v));
+      at = v;
+    }
+    this.#route(sub, headers, body ?? head.slice(at + 1), bytes);
+  }
+
+  // Hands a MESSAGE to the callback of subscription `sub` (or onreceive).
+  #route(sub, headers, body, bytes) {
+    const frame = this.#message(headers, body, bytes);
+    const cb = this.#subs.get(sub);
+    if (cb) callUser(cb, frame);
+    else if (this.onreceive) callUser(this.onreceive, frame);
   }
 
   // A MESSAGE frame; `bytes` null when they are the UTF-8 encoding of `body`.

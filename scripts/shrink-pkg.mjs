@@ -81,17 +81,19 @@ for (const name of unused) {
 const options = { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' };
 const minify = (code) => transformSync(code, options).code;
 // The glue keeps only what the facade imports (`initSync` goes): it is not a public entry point.
+const source = readFileSync(facade, 'utf8');
+const imported = source.match(/^import \w+, \{([^}]*)\} from '\.\/webstomp_wasm_core\.js';$/m);
+if (!imported) throw new Error(`shrink-pkg: ${facade} has no "import init, { ... } from './webstomp_wasm_core.js'"`);
 writeFileSync(gluePath, glue);
 const bundle = buildSync({
   ...options,
-  stdin: { contents: "export { default, Engine } from './webstomp_wasm_core.js';", resolveDir: pkg },
+  stdin: { contents: `export { default, ${imported[1].trim()} } from './webstomp_wasm_core.js';`, resolveDir: pkg },
   bundle: true,
   write: false,
 });
 writeFileSync(gluePath, bundle.outputFiles[0].text);
 // The tests check that pkg/ was built from the current facade: its source's hash is kept
 // beside it (not a shipped file).
-const source = readFileSync(facade, 'utf8');
 // The public names (`Client`, `over`, ...) stay as they are: users see them in stack traces,
 // `client.constructor.name` and logs.
 writeFileSync(join(pkg, 'webstomp_wasm.js'), transformSync(source, { ...options, keepNames: true }).code);

@@ -99,7 +99,7 @@ impl Client {
             timeout_ms: 15_000,
             ..Config::default()
         };
-        let driver = Driver::new(config, move |e| sink.borrow_mut().push_back(e));
+        let driver = Driver::new(config, move |e, _| sink.borrow_mut().push_back(e));
         let mut headers = Headers::new();
         headers.push("host", "/");
         headers.push("login", "guest");
@@ -582,14 +582,45 @@ async fn failing_info_closes_with_1002() {
     expect_close(&client.closed().await, 1002, "Cannot connect to server");
 }
 
-/// Records what a bare [`SockJs`] reports.
-fn recorder() -> (Link, Rc<RefCell<Vec<Input>>>) {
-    let inputs = Rc::new(RefCell::new(Vec::new()));
-    let sink = inputs.clone();
-    (Rc::new(move |i| sink.borrow_mut().push(i)), inputs)
+/// What a bare [`SockJs`] reported: an [`Input`] with its data copied.
+#[derive(Debug)]
+#[allow(dead_code)] // `Fail`'s text is read only in failure messages (Debug)
+enum Got {
+    Open(Option<String>),
+    Data(Vec<u8>),
+    Fail(String),
+    Closed {
+        code: u16,
+        reason: String,
+        clean: bool,
+    },
 }
 
-async fn settle(inputs: &Rc<RefCell<Vec<Input>>>, what: &str, f: impl Fn(&[Input]) -> bool) {
+/// Records what a bare [`SockJs`] reports.
+fn recorder() -> (Link, Rc<RefCell<Vec<Got>>>) {
+    let inputs = Rc::new(RefCell::new(Vec::new()));
+    let sink = inputs.clone();
+    let link: Link = Rc::new(move |i: Input<'_>| {
+        let got = match i {
+            Input::Open(p) => Got::Open(p),
+            Input::Data(d) | Input::Text { bytes: d, .. } => Got::Data(d.to_vec()),
+            Input::Fail(f) => Got::Fail(f),
+            Input::Closed {
+                code,
+                reason,
+                clean,
+            } => Got::Closed {
+                code,
+                reason,
+                clean,
+            },
+        };
+        sink.borrow_mut().push(got)
+    });
+    (link, inputs)
+}
+
+async fn settle(inputs: &Rc<RefCell<Vec<Got>>>, what: &str, f: impl Fn(&[Got]) -> bool) {
     let deadline = now() + STEP_MS;
     while !f(&inputs.borrow()) {
         assert!(now() < deadline, "no {what}: {:?}", inputs.borrow());
@@ -607,14 +638,14 @@ async fn bare_transport_speaks_stomp_and_refuses_non_utf8() {
             sockjs.send(b"x"),
             Err("the SockJS session is not open".into())
         );
-        settle(&inputs, "open", |i| matches!(i, [Input::Open(None), ..])).await;
+        settle(&inputs, "open", |i| matches!(i, [Got::Open(None), ..])).await;
         assert_eq!(sockjs.transport_name(), Some(transport));
         assert_eq!(sockjs.send(b"\xff\xfe"), Err(NOT_UTF8.into()));
         let connect = "CONNECT\naccept-version:1.2\nhost:/\nlogin:guest\npasscode:guest\n\n\0";
         sockjs.send(connect.as_bytes()).expect("send CONNECT");
         settle(&inputs, "CONNECTED", |i| {
             i.iter()
-                .any(|i| matches!(i, Input::Data(d) if d.starts_with(b"CONNECTED\n")))
+                .any(|i| matches!(i, Got::Data(d) if d.starts_with(b"CONNECTED\n")))
         })
         .await;
         sockjs.close(3210, "bye");
@@ -622,9 +653,9 @@ async fn bare_transport_speaks_stomp_and_refuses_non_utf8() {
         assert!(!inputs
             .borrow()
             .iter()
-            .any(|i| matches!(i, Input::Closed { .. })));
+            .any(|i| matches!(i, Got::Closed { .. })));
         settle(&inputs, "the close", |i| {
-            matches!(i.last(), Some(Input::Closed { code: 3210, reason, clean: true }) if reason == "bye")
+            matches!(i.last(), Some(Got::Closed { code: 3210, reason, clean: true }) if reason == "bye")
         })
         .await;
         assert_eq!(
@@ -634,9 +665,9 @@ async fn bare_transport_speaks_stomp_and_refuses_non_utf8() {
         sockjs.close(1000, "again");
         TimeoutFuture::new(50).await;
         let inputs = inputs.borrow();
-        let closes = inputs.iter().filter(|i| matches!(i, Input::Closed { .. }));
+        let closes = inputs.iter().filter(|i| matches!(i, Got::Closed { .. }));
         assert_eq!(closes.count(), 1, "{transport}: {inputs:?}");
-        assert!(matches!(inputs.last(), Some(Input::Closed { .. })));
+        assert!(matches!(inputs.last(), Some(Got::Closed { .. })));
     }
 }
 

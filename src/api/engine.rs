@@ -5,14 +5,15 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::headers::{pack, pack_message, unpack};
+use super::headers::{head_offsets, pack, pack_message, unpack};
 use super::sink::Sink;
 use crate::core::decoder::Limits;
 use crate::core::encoder::ContentLength;
 use crate::core::session::{
     Config, Event, HeartbeatConfig, ReconnectConfig, Session, SessionError, State,
 };
-use crate::io::{Driver, OpenOptions, SocketLike, Target};
+use crate::io::text::TextHelper;
+use crate::io::{Driver, OpenOptions, SocketLike, Source, Target};
 
 #[wasm_bindgen]
 extern "C" {
@@ -339,11 +340,18 @@ impl Engine {
     }
 }
 
+/// Installs the package JS's helper for text messages (`js/webstomp_wasm.js` calls it once).
+#[wasm_bindgen(js_name = setTextHelper)]
+pub fn set_text_helper(helper: TextHelper) {
+    crate::io::text::set_helper(helper);
+}
+
 /// Turns session events into calls on the JS sink.
-fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event) {
+fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event, Option<&Source>) {
     // Reused for every MESSAGE: no allocation per frame once it has grown.
     let mut packed = Vec::new();
-    move |event| match event {
+    let mut offsets = Vec::new();
+    move |event, source| match event {
         Event::StateChanged(state) => sink.state(state_index(state)),
         Event::Connected(frame) => {
             sink.connected(&pack(&frame.headers));
@@ -352,15 +360,33 @@ fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event) {
             frame,
             subscription,
             known,
+            frame_at,
+            body_at,
         } => {
             let sub = if known {
                 subscription.as_deref().unwrap_or("")
             } else {
                 ""
             };
-            let (head, count) = pack_message(&mut packed, sub, &frame.headers, &frame.body);
-            let utf8 = std::str::from_utf8(&frame.body).is_ok();
-            sink.message(&packed, head, count, utf8);
+            // A frame that came in an ASCII text message is a slice of it: its body, and its
+            // headers too when they are written plainly. Nothing to decode.
+            let span = source.and_then(|s| {
+                let head = s.span(frame_at, 0)?.0;
+                let (from, to) = s.span(body_at, frame.body.len())?;
+                Some((s, head, from, to))
+            });
+            if let Some((source, head, from, to)) = span {
+                if let Some(count) = head_offsets(&mut offsets, &frame, head, from, known) {
+                    sink.message_at(&offsets, count, &source.text, from, to);
+                } else {
+                    let (_, count) = pack_message(&mut packed, sub, &frame.headers, b"");
+                    sink.message_text(&packed, count, &source.text, from, to);
+                }
+            } else {
+                let (head, count) = pack_message(&mut packed, sub, &frame.headers, &frame.body);
+                let utf8 = std::str::from_utf8(&frame.body).is_ok();
+                sink.message(&packed, head, count, utf8);
+            }
             if packed.capacity() > 1 << 20 {
                 packed = Vec::new(); // do not keep a huge message's buffer
             }

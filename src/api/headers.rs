@@ -1,7 +1,7 @@
 //! Headers cross the JS boundary packed as one string, `name\0value\0name\0value`: one
 //! crossing instead of one per header.
 
-use crate::core::frame::Headers;
+use crate::core::frame::{Frame, Headers};
 
 /// Unpacks caller headers. The JS side has rejected NUL inside names and values.
 pub fn unpack(packed: &str) -> Headers {
@@ -75,4 +75,49 @@ fn push_clean_bytes(out: &mut Vec<u8>, s: &str) {
         }
         out.extend_from_slice(part.as_bytes());
     }
+}
+
+/// Where a frame's subscription and headers are in the text it came in, for a frame whose head
+/// there is exactly `COMMAND\n`, then `name:value\n` per header, then `\n`: no CR and no
+/// escape, so each header's text is a slice of the message. `head` and `body` are the offsets of
+/// the frame and of its body. Fills `out` with the subscription value's start and end (0, 0 when
+/// `sub` is false), then the start, colon and end of each header, repeats left out (the first
+/// value wins), and returns the number of headers; `None` when the head is not that plain.
+pub fn head_offsets(
+    out: &mut Vec<u32>,
+    frame: &Frame,
+    head: u32,
+    body: u32,
+    sub: bool,
+) -> Option<usize> {
+    let command = frame.command.as_str().len();
+    let plain = frame.headers.iter().fold(command + 2, |n, (name, value)| {
+        n + name.len() + value.len() + 2
+    });
+    if u32::try_from(plain).ok()? != body.checked_sub(head)? {
+        return None;
+    }
+    out.clear();
+    out.extend_from_slice(&[0, 0]);
+    let mut at = head + command as u32 + 1;
+    let mut count = 0;
+    for (i, (name, value)) in frame.headers.iter().enumerate() {
+        let colon = at + name.len() as u32;
+        let end = colon + 1 + value.len() as u32;
+        if !frame
+            .headers
+            .iter()
+            .take(i)
+            .any(|(earlier, _)| earlier == name)
+        {
+            if sub && name == "subscription" {
+                out[0] = colon + 1;
+                out[1] = end;
+            }
+            out.extend_from_slice(&[at, colon, end]);
+            count += 1;
+        }
+        at = end + 1;
+    }
+    Some(count)
 }

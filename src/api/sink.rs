@@ -23,6 +23,30 @@ extern "C" {
     /// during the call.
     #[wasm_bindgen(method, structural)]
     pub fn message(this: &Sink, packed: &[u8], head: usize, count: usize, utf8: bool);
+    /// A MESSAGE whose body is `text.slice(from, to)`: `packed` as for [`Sink::message`], with
+    /// no body.
+    #[wasm_bindgen(method, structural, js_name = messageText)]
+    pub fn message_text(
+        this: &Sink,
+        packed: &[u8],
+        count: usize,
+        text: &js_sys::JsString,
+        from: u32,
+        to: u32,
+    );
+    /// A MESSAGE all of whose text is in `text`: `offsets` holds the subscription's start and
+    /// end, then `count` headers' start, colon and end (see
+    /// [`head_offsets`](super::headers::head_offsets)); the body is `text.slice(from, to)`.
+    /// `offsets` is a view into WebAssembly memory, valid only during the call.
+    #[wasm_bindgen(method, structural, js_name = messageAt)]
+    pub fn message_at(
+        this: &Sink,
+        offsets: &[u32],
+        count: usize,
+        text: &js_sys::JsString,
+        from: u32,
+        to: u32,
+    );
     /// A RECEIPT.
     #[wasm_bindgen(method, structural)]
     pub fn receipt(this: &Sink, headers: &str);

@@ -90,6 +90,11 @@ pub struct Decoder {
     buf: Vec<u8>,
     /// Where the frame being received starts in `buf`.
     start: usize,
+    /// The stream offset of `buf[0]`: bytes pushed before it, ever.
+    offset: u64,
+    /// The stream offsets of the last frame and of its body.
+    frame_at: u64,
+    body_at: u64,
     parser: Parser,
     /// The error that ended the stream.
     failed: Option<DecodeError>,
@@ -111,9 +116,39 @@ impl Decoder {
             version: Version::V1_0,
             buf: Vec::new(),
             start: 0,
+            offset: 0,
+            frame_at: 0,
+            body_at: 0,
             parser: Parser::new(),
             failed: None,
         }
+    }
+
+    /// A decoder that numbers the stream from `position` on (see [`Decoder::position`]): a new
+    /// connection's decoder continues its predecessor's numbering, so offsets never repeat.
+    pub fn starting_at(limits: Limits, position: u64) -> Self {
+        Decoder {
+            offset: position,
+            ..Decoder::new(limits)
+        }
+    }
+
+    /// The stream offset of the next byte to be pushed: how many were pushed so far (plus the
+    /// starting position).
+    pub fn position(&self) -> u64 {
+        self.offset.saturating_add(self.buf.len() as u64)
+    }
+
+    /// The stream offset of the body of the frame [`Decoder::next`] returned last: where its
+    /// bytes were in the pushed input.
+    pub fn body_at(&self) -> u64 {
+        self.body_at
+    }
+
+    /// The stream offset of the first byte (the command's) of the frame [`Decoder::next`]
+    /// returned last.
+    pub fn frame_at(&self) -> u64 {
+        self.frame_at
     }
 
     /// Sets the negotiated version, which decides header unescaping from the next frame on.
@@ -146,13 +181,16 @@ impl Decoder {
                 self.consume(len);
                 Ok(Some(Decoded::Heartbeat))
             }
-            Ok(Step::Frame(frame, len)) => {
+            Ok(Step::Frame(frame, len, body)) => {
+                self.frame_at = self.offset.saturating_add(self.start as u64);
+                self.body_at = self.frame_at.saturating_add(body as u64);
                 self.consume(len);
                 self.parser.reset();
                 Ok(Some(Decoded::Frame(frame)))
             }
             Err(e) => {
                 self.failed = Some(e.clone());
+                self.offset = self.position();
                 self.buf = Vec::new();
                 self.start = 0;
                 self.parser = Parser::new();
@@ -171,6 +209,7 @@ impl Decoder {
         self.start = self.start.saturating_add(len).min(self.buf.len());
         if self.start == self.buf.len() {
             // Nothing left: restart at the front without moving a byte.
+            self.offset = self.position();
             self.start = 0;
             if self.buf.capacity() > RELEASE_ABOVE {
                 self.buf = Vec::new();
@@ -185,6 +224,7 @@ impl Decoder {
     fn compact(&mut self) {
         let live = self.buffered();
         if self.start > 0 && self.start >= live {
+            self.offset = self.offset.saturating_add(self.start as u64);
             self.buf.drain(..self.start);
             self.start = 0;
         }

@@ -7,6 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
+use js_sys::JsString;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::socket::{describe, Socket, SocketLike};
@@ -22,6 +23,33 @@ const CLOSE_ABNORMAL: u16 = 1006;
 pub fn now() -> u64 {
     js_sys::Date::now() as u64
 }
+
+/// The ASCII text message being fed to the session: a MESSAGE body that came in it can be
+/// handed to JS as a slice of it, with nothing decoded.
+pub struct Source {
+    /// The message.
+    pub text: JsString,
+    /// The stream offsets (see [`Session::input_position`]) of its first and past its last byte.
+    start: u64,
+    end: u64,
+}
+
+impl Source {
+    /// The UTF-16 offsets in `text` of the `len` bytes at stream offset `at`, if they are all in
+    /// it.
+    pub fn span(&self, at: u64, len: usize) -> Option<(u32, u32)> {
+        let end = at.checked_add(len as u64)?;
+        if at < self.start || end > self.end {
+            return None;
+        }
+        let a = u32::try_from(at - self.start).ok()?;
+        let b = u32::try_from(end - self.start).ok()?;
+        Some((a, b))
+    }
+}
+
+/// What the driver reports to: each session event, with the text message it came from.
+pub type OnEvent = Box<dyn FnMut(Event, Option<&Source>)>;
 
 /// The transport a driver runs on.
 enum Transport {
@@ -49,7 +77,9 @@ struct Shared {
     session: RefCell<Session>,
     transport: RefCell<Option<Transport>>,
     timer: RefCell<Option<(u64, Timeout)>>,
-    on_event: RefCell<Box<dyn FnMut(Event)>>,
+    on_event: RefCell<OnEvent>,
+    /// The text message being delivered, when it is ASCII.
+    source: Cell<Option<Rc<Source>>>,
     pumping: Cell<bool>,
     target: RefCell<Target>,
     options: RefCell<OpenOptions>,
@@ -80,13 +110,14 @@ impl Driver {
     /// A driver for a session with `config`, reporting every session event to `on_event`.
     /// It has no transport until [`Driver::attach`], [`Driver::open`] (after
     /// [`Driver::set_target`]), [`Driver::open_websocket`] or [`Driver::open_sockjs`].
-    pub fn new(config: Config, on_event: impl FnMut(Event) + 'static) -> Driver {
+    pub fn new(config: Config, on_event: impl FnMut(Event, Option<&Source>) + 'static) -> Driver {
         Driver {
             shared: Rc::new(Shared {
                 session: RefCell::new(Session::new(config)),
                 transport: RefCell::new(None),
                 timer: RefCell::new(None),
                 on_event: RefCell::new(Box::new(on_event)),
+                source: Cell::new(None),
                 pumping: Cell::new(false),
                 target: RefCell::new(Target::Socket),
                 options: RefCell::new(OpenOptions::default()),
@@ -311,8 +342,10 @@ fn reopen(shared: &Rc<Shared>) {
     open_target(shared);
 }
 
-fn deliver(shared: &Rc<Shared>, input: Input) {
+fn deliver(shared: &Rc<Shared>, input: Input<'_>) {
     let now = now();
+    // Restored after the pump: a message fed from inside a callback has its own source.
+    let mut outer = None;
     {
         let Ok(mut session) = shared.session.try_borrow_mut() else {
             return;
@@ -326,8 +359,20 @@ fn deliver(shared: &Rc<Shared>, input: Input) {
                 }
                 session.handle_open(now, protocol.as_deref())
             }
-            Input::Data(_) if shared.failed.get() => return,
-            Input::Data(bytes) => session.handle_data(now, &bytes),
+            Input::Data(_) | Input::Text { .. } if shared.failed.get() => return,
+            Input::Data(bytes) => session.handle_data(now, bytes),
+            Input::Text { bytes, text, ascii } => {
+                if ascii {
+                    let start = session.input_position();
+                    let source = Source {
+                        text,
+                        start,
+                        end: start.saturating_add(bytes.len() as u64),
+                    };
+                    outer = Some(shared.source.replace(Some(Rc::new(source))));
+                }
+                session.handle_data(now, bytes)
+            }
             Input::Fail(reason) => {
                 // Closing here could run the socket's `onclose` at once (a test double may),
                 // and that would drop the transport under this borrow: leave it to `pump`.
@@ -345,6 +390,9 @@ fn deliver(shared: &Rc<Shared>, input: Input) {
         }
     }
     pump(shared);
+    if let Some(outer) = outer {
+        shared.source.set(outer);
+    }
 }
 
 /// A socket taken over already closed: tell the session once it waits for the socket.
@@ -423,7 +471,9 @@ fn pump(shared: &Rc<Shared>) {
 /// Hands `event` to the user's callback (never re-entered: a nested pump only queues).
 fn report(shared: &Shared, event: Event) {
     if let Ok(mut on_event) = shared.on_event.try_borrow_mut() {
-        on_event(event);
+        let source = shared.source.take();
+        shared.source.set(source.clone());
+        on_event(event, source.as_deref());
     }
 }
 

@@ -4,8 +4,9 @@ pub mod driver;
 pub mod socket;
 pub mod sockjs;
 pub mod target;
+pub mod text;
 pub mod transport;
 
-pub use driver::Driver;
+pub use driver::{Driver, Source};
 pub use socket::SocketLike;
 pub use target::{OpenOptions, Target};

@@ -1,10 +1,11 @@
 //! The WebSocket transport: a browser `WebSocket` (opened from a `ws://` URL) or any object of
 //! the same shape handed to `over()`. Both are driven through the same duck-typed binding.
 
-use js_sys::{ArrayBuffer, Uint8Array};
+use js_sys::{ArrayBuffer, JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::text;
 use super::transport::{Input, Link};
 
 #[wasm_bindgen]
@@ -59,7 +60,9 @@ extern "C" {
 const OPEN: f64 = 1.0;
 const CLOSED: f64 = 3.0;
 
-type Handler = Closure<dyn FnMut(SocketEvent)>;
+// `Fn`, not `FnMut`: a socket double may deliver a message from inside a callback, which
+// re-enters the handler (wasm-bindgen refuses to re-enter an `FnMut` closure).
+type Handler = Closure<dyn Fn(SocketEvent)>;
 
 /// A socket taken over by the client. Dropping it clears the socket's handlers and frees the
 /// closures, so a closed client leaves no listener behind.
@@ -168,12 +171,16 @@ fn on_event(kind: Kind, socket: &SocketLike, link: &Link, e: &SocketEvent) {
         Kind::Open => link(Input::Open(protocol_of(socket))),
         Kind::Message => {
             let data = e.data();
-            if let Some(text) = data.as_string() {
-                link(Input::Data(text.into_bytes()));
+            if data.is_string() {
+                let text: JsString = data.unchecked_into();
+                text::with_buffer(|bytes| {
+                    let ascii = text::encode(&text, bytes);
+                    link(Input::Text { bytes, text, ascii });
+                });
             } else if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
-                link(Input::Data(Uint8Array::new(buf).to_vec()));
+                link(Input::Data(&Uint8Array::new(buf).to_vec()));
             } else if let Some(view) = data.dyn_ref::<Uint8Array>() {
-                link(Input::Data(view.to_vec()));
+                link(Input::Data(&view.to_vec()));
             } else {
                 link(Input::Fail(
                     "a message that is neither text nor an ArrayBuffer".into(),

@@ -2,13 +2,25 @@
 
 use std::rc::Rc;
 
+use js_sys::JsString;
+
 /// An event from a transport.
 #[derive(Debug)]
-pub enum Input {
+pub enum Input<'a> {
     /// The transport is open; the WebSocket subprotocol it negotiated, if any.
     Open(Option<String>),
     /// Bytes of the STOMP stream.
-    Data(Vec<u8>),
+    Data(&'a [u8]),
+    /// A text message of the STOMP stream: its UTF-8 bytes and the JS string itself, whose
+    /// UTF-16 offsets are byte offsets when it is all ASCII (`ascii`).
+    Text {
+        /// The UTF-8 encoding of `text`.
+        bytes: &'a [u8],
+        /// The message as received.
+        text: JsString,
+        /// Whether `text` is all ASCII.
+        ascii: bool,
+    },
     /// The transport failed in a way it cannot report as a close; it will be closed.
     Fail(String),
     /// The transport closed.
@@ -24,4 +36,4 @@ pub enum Input {
 
 /// How a transport reports to the driver. The driver holds only weak references back, so a
 /// transport never keeps a dropped client alive.
-pub type Link = Rc<dyn Fn(Input)>;
+pub type Link = Rc<dyn Fn(Input<'_>)>;

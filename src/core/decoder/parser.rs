@@ -22,8 +22,8 @@ pub(super) enum Step {
     NeedMore,
     /// A heart-beat EOL of this many bytes (1 or 2).
     Heartbeat(usize),
-    /// A frame that took this many bytes, its NUL included.
-    Frame(Frame, usize),
+    /// A frame that took this many bytes, its NUL included, and where its body starts.
+    Frame(Frame, usize, usize),
 }
 
 /// Where the parser is inside the current frame. Offsets are from the frame's first byte.
@@ -123,7 +123,7 @@ impl Parser {
                         });
                     }
                     let frame = self.build(data, start, end, version)?;
-                    return Ok(Step::Frame(frame, end.saturating_add(1)));
+                    return Ok(Step::Frame(frame, end.saturating_add(1), start));
                 }
             }
         }

@@ -73,6 +73,13 @@ pub enum Event {
         /// Whether a live subscription has that id (if not, the API gives the frame to
         /// `onreceive`).
         known: bool,
+        /// The stream offsets of the frame and of its body: where their bytes were in the
+        /// input, counting every byte given to
+        /// [`Session::handle_data`](super::Session::handle_data) since the session began (see
+        /// [`Session::input_position`](super::Session::input_position)).
+        frame_at: u64,
+        /// See `frame_at`.
+        body_at: u64,
     },
     /// A RECEIPT frame (every one, including the DISCONNECT's).
     Receipt {

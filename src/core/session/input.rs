@@ -28,7 +28,8 @@ impl Session {
                     }
                 }
                 Ok(Some(Decoded::Frame(frame))) => {
-                    self.handle_frame(now, frame);
+                    let at = (self.decoder.frame_at(), self.decoder.body_at());
+                    self.handle_frame(now, frame, at);
                     if self.closing.is_some() || !self.transport_open {
                         break;
                     }
@@ -43,7 +44,12 @@ impl Session {
         }
     }
 
-    fn handle_frame(&mut self, now: u64, frame: Frame) {
+    /// The stream offset of the next received byte (see [`Event::Message`]'s `body_at`).
+    pub fn input_position(&self) -> u64 {
+        self.decoder.position()
+    }
+
+    fn handle_frame(&mut self, now: u64, frame: Frame, (frame_at, body_at): (u64, u64)) {
         if self.debug {
             self.debug_line("<<< ", debug::describe_frame(&frame));
         }
@@ -72,6 +78,8 @@ impl Session {
                     frame,
                     subscription,
                     known,
+                    frame_at,
+                    body_at,
                 });
             }
             Command::Receipt if live => self.on_receipt(now, frame),

@@ -136,7 +136,7 @@ impl Session {
         }
         self.transport_open = true;
         self.open_deadline = None;
-        self.decoder = Decoder::new(self.config.limits);
+        self.decoder = Decoder::starting_at(self.config.limits, self.decoder.position());
         self.subprotocol_version = protocol.and_then(Version::from_subprotocol);
         if let Some(v) = self.subprotocol_version {
             self.decoder.set_version(v);
@@ -203,7 +203,7 @@ impl Session {
         self.reconnect_deadline = None;
         self.heartbeat.stop();
         self.transmits.clear();
-        self.decoder = Decoder::new(self.config.limits);
+        self.decoder = Decoder::starting_at(self.config.limits, self.decoder.position());
         self.disconnect_requested = false;
         if after_disconnect {
             self.subscriptions.clear();

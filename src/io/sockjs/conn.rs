@@ -363,7 +363,7 @@ impl Conn {
             }
             (Ok(SockJsFrame::Messages(messages)), Phase::Open(_)) => {
                 for message in messages {
-                    (self.link)(Input::Data(message.into_bytes()));
+                    (self.link)(Input::Data(message.as_bytes()));
                     if !self.is_current(epoch) {
                         return false;
                     }

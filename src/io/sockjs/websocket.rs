@@ -21,9 +21,9 @@ pub(super) fn open(conn: &Rc<Conn>, epoch: u32, url: &str) -> Result<Socket, Str
         };
         match input {
             Input::Open(_) => {}
-            Input::Data(bytes) => match String::from_utf8(bytes) {
+            Input::Data(bytes) | Input::Text { bytes, .. } => match std::str::from_utf8(bytes) {
                 Ok(text) => {
-                    conn.frame(epoch, &text);
+                    conn.frame(epoch, text);
                 }
                 Err(_) => conn.failed(
                     epoch,

@@ -4,6 +4,7 @@ use crate::core::escape::InvalidEscape;
 
 mod buffering;
 mod errors;
+mod offsets;
 
 const V10: Version = Version::V1_0;
 const V11: Version = Version::V1_1;

@@ -192,6 +192,7 @@ fn messages_are_routed_by_subscription() {
                 frame,
                 subscription,
                 known,
+                ..
             } => (frame.body_text().into_owned(), subscription.clone(), *known),
             other => panic!("unexpected {other:?}"),
         })
