@@ -16,6 +16,15 @@ const RECONNECT = { delay: 1000, maxDelay: 30000, multiplier: 2, jitter: 0.5, ma
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
+// Header names a MESSAGE from an ASCII text message names by number (see messageAt): the
+// same key strings every time, not new ones per message.
+const KNOWN = 0x80000000;
+const HEADER_NAMES = [
+  'subscription', 'destination', 'message-id', 'ack', 'content-type', 'content-length',
+  'redelivered', 'persistent', 'priority', 'expires', 'timestamp', 'correlation-id',
+  'reply-to', 'content-encoding', 'type', 'app-id', 'user-id', 'transaction', 'receipt',
+];
+
 // Text socket messages go into WebAssembly memory with one encodeInto (see src/io/text.rs).
 let memoryView = new Uint8Array(0);
 setTextHelper({
@@ -37,7 +46,7 @@ setTextHelper({
     if (r.read !== n - i) return -1;
     return (i + r.written) * 2 + (r.written === r.read ? 1 : 0);
   },
-});
+}, HEADER_NAMES);
 
 /** The STOMP versions and subprotocols this client speaks. */
 export const VERSIONS = Object.freeze({
@@ -365,13 +374,15 @@ export class Client {
       },
       // A MESSAGE all of whose text is in the ASCII message `data`: `o` (a view into wasm
       // memory, read before any user code runs) holds the subscription's start and end, then
-      // each header's start, colon and end.
+      // each header's start (KNOWN + i for HEADER_NAMES[i]), colon and end.
       messageAt: (o, count, data, from, to) => {
         const c = ref.deref();
         if (!c) return;
         const headers = {};
         for (let i = 0, k = 2; i < count; i++, k += 3) {
-          setHeader(headers, data.slice(o[k], o[k + 1]), data.slice(o[k + 1] + 1, o[k + 2]));
+          const start = o[k];
+          const name = start >= KNOWN ? HEADER_NAMES[start - KNOWN] : data.slice(start, o[k + 1]);
+          setHeader(headers, name, data.slice(o[k + 1] + 1, o[k + 2]));
         }
         c.#route(data.slice(o[0], o[1]), headers, data.slice(from, to), null);
       },

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::headers::{head_offsets, pack, pack_message, unpack};
+use super::headers::{head_offsets, pack, pack_message, set_known_names, unpack};
 use super::sink::Sink;
 use crate::core::decoder::Limits;
 use crate::core::encoder::ContentLength;
@@ -340,10 +340,12 @@ impl Engine {
     }
 }
 
-/// Installs the package JS's helper for text messages (`js/webstomp_wasm.js` calls it once).
+/// Installs the package JS's helper for text messages and the header names it holds as
+/// constants (`js/webstomp_wasm.js` calls it once).
 #[wasm_bindgen(js_name = setTextHelper)]
-pub fn set_text_helper(helper: TextHelper) {
+pub fn set_text_helper(helper: TextHelper, known_names: Vec<String>) {
     crate::io::text::set_helper(helper);
+    set_known_names(known_names);
 }
 
 /// Turns session events into calls on the JS sink.

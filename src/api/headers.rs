@@ -1,7 +1,23 @@
 //! Headers cross the JS boundary packed as one string, `name\0value\0name\0value`: one
 //! crossing instead of one per header.
 
+use std::cell::RefCell;
+
 use crate::core::frame::{Frame, Headers};
+
+thread_local! {
+    /// Header names the JS side holds as constants (see [`set_known_names`]).
+    static KNOWN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// In [`head_offsets`], a header whose name is `known[i]` starts at `KNOWN_NAME + i`: the JS
+/// side uses its constant string, and the object it builds sees the same key strings every time.
+pub const KNOWN_NAME: u32 = 0x8000_0000;
+
+/// Sets the header names the JS side holds as constants.
+pub fn set_known_names(names: Vec<String>) {
+    KNOWN.with(|k| *k.borrow_mut() = names);
+}
 
 /// Unpacks caller headers. The JS side has rejected NUL inside names and values.
 pub fn unpack(packed: &str) -> Headers {
@@ -83,6 +99,7 @@ fn push_clean_bytes(out: &mut Vec<u8>, s: &str) {
 /// the frame and of its body. Fills `out` with the subscription value's start and end (0, 0 when
 /// `sub` is false), then the start, colon and end of each header, repeats left out (the first
 /// value wins), and returns the number of headers; `None` when the head is not that plain.
+/// A header's start is [`KNOWN_NAME`] plus an index for a name of the known list.
 pub fn head_offsets(
     out: &mut Vec<u32>,
     frame: &Frame,
@@ -101,23 +118,33 @@ pub fn head_offsets(
     out.extend_from_slice(&[0, 0]);
     let mut at = head + command as u32 + 1;
     let mut count = 0;
-    for (i, (name, value)) in frame.headers.iter().enumerate() {
-        let colon = at + name.len() as u32;
-        let end = colon + 1 + value.len() as u32;
-        if !frame
-            .headers
-            .iter()
-            .take(i)
-            .any(|(earlier, _)| earlier == name)
-        {
-            if sub && name == "subscription" {
-                out[0] = colon + 1;
-                out[1] = end;
+    KNOWN.with(|known| {
+        let known = known.borrow();
+        for (i, (name, value)) in frame.headers.iter().enumerate() {
+            let colon = at + name.len() as u32;
+            let end = colon + 1 + value.len() as u32;
+            let repeat = frame.headers.iter().take(i).any(|(e, _)| same(e, name));
+            if !repeat {
+                if sub && same(name, "subscription") {
+                    out[0] = colon + 1;
+                    out[1] = end;
+                }
+                let start = match known.iter().position(|k| same(k, name)) {
+                    Some(k) => KNOWN_NAME + k as u32,
+                    None => at,
+                };
+                out.extend_from_slice(&[start, colon, end]);
+                count += 1;
             }
-            out.extend_from_slice(&[at, colon, end]);
-            count += 1;
+            at = end + 1;
         }
-        at = end + 1;
-    }
+    });
     Some(count)
+}
+
+/// `a == b`, with the length compared inline first: most names differ in length, and this runs
+/// for every header of every message.
+#[inline(always)]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }

@@ -143,7 +143,13 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, bytes: &[u8], version: Version) {
 pub fn unescape(bytes: &[u8], version: Version) -> Result<Cow<'_, str>, InvalidEscape> {
     let first = match bytes.iter().position(|&b| b == b'\\') {
         Some(i) if escapes(version) => i,
-        _ => return Ok(String::from_utf8_lossy(bytes)),
+        // Valid UTF-8 (nearly always) is checked faster than `from_utf8_lossy` does it.
+        _ => {
+            return Ok(match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(bytes),
+            })
+        }
     };
     let mut out = Vec::with_capacity(bytes.len());
     let (run, mut rest) = bytes.split_at(first);

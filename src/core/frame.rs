@@ -4,9 +4,21 @@ use super::command::Command;
 
 /// An ordered list of header entries. Repeated names are kept (the encoder writes them all),
 /// and [`Headers::get`] returns the first, as the STOMP spec says a receiver must.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+// All names and values live back to back in one string: a received frame's headers cost two
+// allocations, not two per entry.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers {
-    entries: Vec<(String, String)>,
+    /// Every entry's name then value, entry after entry.
+    text: String,
+    /// Per entry: where its name ends and where its value ends in `text` (its name starts
+    /// where the previous entry's value ended).
+    ends: Vec<(usize, usize)>,
+}
+
+impl std::fmt::Debug for Headers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl Headers {
@@ -18,85 +30,101 @@ impl Headers {
     /// An empty header list with room for `n` entries.
     pub fn with_capacity(n: usize) -> Self {
         Headers {
-            entries: Vec::with_capacity(n),
+            text: String::new(),
+            ends: Vec::with_capacity(n),
         }
     }
 
+    /// Makes room for `bytes` more bytes of names and values.
+    pub fn reserve_text(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+    }
+
     /// Appends an entry, keeping any earlier entry of the same name.
-    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.entries.push((name.into(), value.into()));
+    pub fn push(&mut self, name: impl AsRef<str>, value: impl AsRef<str>) {
+        self.text.push_str(name.as_ref());
+        let name_end = self.text.len();
+        self.text.push_str(value.as_ref());
+        self.ends.push((name_end, self.text.len()));
     }
 
     /// Sets `name` to `value`: replaces the first entry of that name and removes the others,
     /// or appends one.
-    pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.set_string(name, value.into());
-    }
-
-    // One copy of the work for every `value` type.
-    fn set_string(&mut self, name: &str, value: String) {
-        match self.entries.iter().position(|(n, _)| n == name) {
-            Some(i) => {
-                if let Some(entry) = self.entries.get_mut(i) {
-                    entry.1 = value;
-                }
-                self.remove_after(i + 1, name);
+    pub fn set(&mut self, name: &str, value: impl AsRef<str>) {
+        let first = self.iter().position(|(n, _)| n == name);
+        match first {
+            Some(first) => {
+                let value = value.as_ref();
+                *self = self.rebuilt(|i, n, v| match i {
+                    _ if i == first => Some((n, value)),
+                    _ if n == name => None,
+                    _ => Some((n, v)),
+                });
             }
-            None => self.entries.push((name.to_owned(), value)),
+            None => self.push(name, value),
         }
     }
 
     /// Removes every entry named `name`.
     pub fn remove(&mut self, name: &str) {
-        self.remove_after(0, name);
+        if self.contains(name) {
+            *self = self.rebuilt(|_, n, v| (n != name).then_some((n, v)));
+        }
     }
 
-    /// Removes the entries named `name` that follow the first `keep` entries.
-    fn remove_after(&mut self, keep: usize, name: &str) {
-        let mut index = 0;
-        self.entries.retain(|(n, _)| {
-            index += 1;
-            index <= keep || n != name
-        });
+    /// A copy with each entry (index, name, value) kept, changed or left out by `f`.
+    fn rebuilt<'a>(
+        &'a self,
+        mut f: impl FnMut(usize, &'a str, &'a str) -> Option<(&'a str, &'a str)>,
+    ) -> Headers {
+        let mut out = Headers::with_capacity(self.len());
+        for (i, (n, v)) in self.iter().enumerate() {
+            if let Some((n, v)) = f(i, n, v) {
+                out.push(n, v);
+            }
+        }
+        out
     }
 
     /// The value of the first entry named `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// Whether an entry named `name` exists.
     pub fn contains(&self, name: &str) -> bool {
-        self.entries.iter().any(|(n, _)| n == name)
+        self.iter().any(|(n, _)| n == name)
     }
 
     /// All entries in order, repeats included.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        let mut start = 0;
+        self.ends.iter().map(move |&(name_end, value_end)| {
+            let name = self.text.get(start..name_end).unwrap_or_default();
+            let value = self.text.get(name_end..value_end).unwrap_or_default();
+            start = value_end;
+            (name, value)
+        })
     }
 
     /// The number of entries, repeats included.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.ends.len()
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.ends.is_empty()
     }
 }
 
-impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
+impl<N: AsRef<str>, V: AsRef<str>> FromIterator<(N, V)> for Headers {
     fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
-        Headers {
-            entries: iter
-                .into_iter()
-                .map(|(n, v)| (n.into(), v.into()))
-                .collect(),
+        let mut headers = Headers::new();
+        for (n, v) in iter {
+            headers.push(n, v);
         }
+        headers
     }
 }
 
@@ -122,7 +150,7 @@ impl Frame {
     }
 
     /// Adds a header (builder style).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.headers.push(name, value);
         self
     }

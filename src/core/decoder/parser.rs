@@ -295,6 +295,9 @@ impl Parser {
             version
         };
         let mut headers = Headers::with_capacity(self.headers.len());
+        if let (Some(first), Some(last)) = (self.headers.first(), self.headers.last()) {
+            headers.reserve_text(last.end.saturating_sub(first.start));
+        }
         for span in &self.headers {
             let name = data.get(span.start..span.colon).unwrap_or_default();
             let value = data
