@@ -26,7 +26,7 @@ nightly_build() {
     rustup toolchain install nightly --profile minimal --component rust-src >&2 || return 1
   fi
   say "cargo build (release, wasm32, nightly build-std: panic=immediate-abort, optimize_for_size)"
-  RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+  RUSTFLAGS="${RUSTFLAGS:-} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none --cfg webstomp_speed" \
     cargo +nightly build --quiet --release --target wasm32-unknown-unknown \
     -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
 }

@@ -7,6 +7,9 @@
 //! - `io` (wasm32 only): the browser transports, timers and the driver joining them to the core.
 //! - `api` (wasm32 only): the JavaScript surface described in `API.md`.
 #![deny(missing_docs)]
+// The size build (nightly, scripts/build.sh, where `#[optimize]` is stable) optimises the
+// whole crate for size except the per-frame receive path, marked
+// `#[cfg_attr(webstomp_speed, optimize(speed))]`.
 
 pub mod core;
 pub mod text;

@@ -100,6 +100,7 @@ fn push_clean_bytes(out: &mut Vec<u8>, s: &str) {
 /// `sub` is false), then the start, colon and end of each header, repeats left out (the first
 /// value wins), and returns the number of headers; `None` when the head is not that plain.
 /// A header's start is [`KNOWN_NAME`] plus an index for a name of the known list.
+#[cfg_attr(webstomp_speed, optimize(speed))]
 pub fn head_offsets(
     out: &mut Vec<u32>,
     frame: &Frame,

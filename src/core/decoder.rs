@@ -157,6 +157,7 @@ impl Decoder {
     }
 
     /// Appends received bytes. After an error they are ignored.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     pub fn push(&mut self, bytes: &[u8]) {
         if self.failed.is_some() || bytes.is_empty() {
             return;
@@ -170,6 +171,7 @@ impl Decoder {
     /// After an error the decoder drops its buffer and returns the same error again.
     // Not an `Iterator`: "need more bytes" and "error" are distinct from the end of a stream.
     #[allow(clippy::should_implement_trait)]
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     pub fn next(&mut self) -> Result<Option<Decoded>, DecodeError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
@@ -205,6 +207,7 @@ impl Decoder {
     }
 
     /// Marks `len` bytes at the front as decoded.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn consume(&mut self, len: usize) {
         self.start = self.start.saturating_add(len).min(self.buf.len());
         if self.start == self.buf.len() {
@@ -221,6 +224,7 @@ impl Decoder {
 
     /// Drops consumed bytes when moving the rest costs no more than consuming them did, and
     /// gives back capacity far beyond what is buffered.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn compact(&mut self) {
         let live = self.buffered();
         if self.start > 0 && self.start >= live {

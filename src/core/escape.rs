@@ -140,6 +140,7 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, bytes: &[u8], version: Version) {
 /// assert!(unescape(b"\\r", Version::V1_1).is_err());
 /// assert_eq!(unescape(b"\\t", Version::V1_0).unwrap(), "\\t");
 /// ```
+#[cfg_attr(webstomp_speed, optimize(speed))]
 pub fn unescape(bytes: &[u8], version: Version) -> Result<Cow<'_, str>, InvalidEscape> {
     let first = match bytes.iter().position(|&b| b == b'\\') {
         Some(i) if escapes(version) => i,

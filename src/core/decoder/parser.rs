@@ -79,6 +79,7 @@ impl Parser {
     }
 
     /// Parses as far as `data` (the buffered bytes from the current frame's start) allows.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     pub(super) fn step(
         &mut self,
         data: &[u8],
@@ -130,6 +131,7 @@ impl Parser {
     }
 
     /// Reads the command line; `false` when it is not complete yet.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn command_line(&mut self, data: &[u8]) -> Result<bool, DecodeError> {
         let limit = data.len().min(MAX_COMMAND_LINE.saturating_add(1));
         let window = data.get(self.scan..limit).unwrap_or_default();
@@ -157,6 +159,7 @@ impl Parser {
 
     /// Reads header lines from `line` on; `false` when the blank line ending them has not
     /// arrived yet.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn header_lines(
         &mut self,
         data: &[u8],
@@ -208,6 +211,7 @@ impl Parser {
     }
 
     /// Records one header line (`text`, without its EOL) starting at `start`.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn header_line(
         &mut self,
         start: usize,
@@ -249,6 +253,7 @@ impl Parser {
     }
 
     /// Where the body starting at `start` ends (the offset of its NUL), if it has arrived.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn body_end(
         &mut self,
         data: &[u8],
@@ -281,6 +286,7 @@ impl Parser {
     }
 
     /// The complete frame whose body is `start..end`.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn build(
         &self,
         data: &[u8],
@@ -314,6 +320,7 @@ impl Parser {
 }
 
 /// `line` without one trailing CR.
+#[cfg_attr(webstomp_speed, optimize(speed))]
 fn strip_cr(line: &[u8]) -> &[u8] {
     match line.split_last() {
         Some((b'\r', rest)) => rest,
@@ -322,6 +329,7 @@ fn strip_cr(line: &[u8]) -> &[u8] {
 }
 
 /// Parses a `content-length` value: one or more ASCII digits, no sign, no spaces.
+#[cfg_attr(webstomp_speed, optimize(speed))]
 fn parse_content_length(value: &[u8]) -> Result<usize, DecodeError> {
     let invalid = || DecodeError::InvalidContentLength(DecodeError::preview(value));
     if value.is_empty() {
