@@ -26,25 +26,16 @@ const HEADER_NAMES = [
 ];
 
 // Text socket messages go into WebAssembly memory with one encodeInto (see src/io/text.rs).
-let memoryView = new Uint8Array(0);
+// The engine offers the same buffer message after message: its view is made once.
+let view = null;
 setTextHelper({
   encode(text, ptr, room) {
-    if (memoryView.buffer !== wasmMemory.buffer) memoryView = new Uint8Array(wasmMemory.buffer);
-    const m = memoryView;
-    const n = text.length;
-    let i = 0;
-    // A short message is copied here: encodeInto's call costs more than a loop over it.
-    if (n <= 512 && n <= room) {
-      for (; i < n; i++) {
-        const c = text.charCodeAt(i);
-        if (c > 0x7f) break;
-        m[ptr + i] = c;
-      }
-      if (i === n) return n * 2 + 1;
+    if (view === null || view.byteOffset !== ptr || view.length !== room || view.buffer !== wasmMemory.buffer) {
+      view = new Uint8Array(wasmMemory.buffer, ptr, room);
     }
-    const r = textEncoder.encodeInto(i ? text.slice(i) : text, m.subarray(ptr + i, ptr + room));
-    if (r.read !== n - i) return -1;
-    return (i + r.written) * 2 + (r.written === r.read ? 1 : 0);
+    const r = textEncoder.encodeInto(text, view);
+    if (r.read !== text.length) return -1;
+    return r.written * 2 + (r.written === r.read ? 1 : 0);
   },
 }, HEADER_NAMES);
 
