@@ -25,6 +25,9 @@ const HEADER_NAMES = [
   'reply-to', 'content-encoding', 'type', 'app-id', 'user-id', 'transaction', 'receipt',
 ];
 
+// WebAssembly memory as 32-bit words (messageAt's offsets), made again when memory grows.
+let words = new Uint32Array(0);
+
 // Text socket messages go into WebAssembly memory with one encodeInto (see src/io/text.rs).
 // The engine offers the same buffer message after message: its view is made once.
 let view = null;
@@ -363,19 +366,21 @@ export class Client {
         const c = ref.deref();
         if (c) c.#deliver(textDecoder.decode(view), count, data.slice(from, to), null);
       },
-      // A MESSAGE all of whose text is in the ASCII message `data`: `o` (a view into wasm
-      // memory, read before any user code runs) holds the subscription's start and end, then
+      // A MESSAGE all of whose text is in the ASCII message `data`: the words at `ptr` in wasm
+      // memory (read before any user code runs) hold the subscription's start and end, then
       // each header's start (KNOWN + i for HEADER_NAMES[i]), colon and end.
-      messageAt: (o, count, data, from, to) => {
+      messageAt: (ptr, count, data, from, to) => {
         const c = ref.deref();
         if (!c) return;
+        if (words.buffer !== wasmMemory.buffer) words = new Uint32Array(wasmMemory.buffer);
+        const o = words;
         const headers = {};
-        for (let i = 0, k = 2; i < count; i++, k += 3) {
+        for (let i = 0, k = ptr / 4 + 2; i < count; i++, k += 3) {
           const start = o[k];
           const name = start >= KNOWN ? HEADER_NAMES[start - KNOWN] : data.slice(start, o[k + 1]);
           setHeader(headers, name, data.slice(o[k + 1] + 1, o[k + 2]));
         }
-        c.#route(data.slice(o[0], o[1]), headers, data.slice(from, to), null);
+        c.#route(data.slice(o[ptr / 4], o[ptr / 4 + 1]), headers, data.slice(from, to), null);
       },
       receipt: (headers) => {
         const c = ref.deref();

@@ -379,7 +379,7 @@ fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event, Option<&Source>) {
             });
             if let Some((source, head, from, to)) = span {
                 if let Some(count) = head_offsets(&mut offsets, &frame, head, from, known) {
-                    sink.message_at(&offsets, count, &source.text, from, to);
+                    sink.message_at(offsets.as_ptr() as u32, count, &source.text, from, to);
                 } else {
                     let (_, count) = pack_message(&mut packed, sub, &frame.headers, b"");
                     sink.message_text(&packed, count, &source.text, from, to);

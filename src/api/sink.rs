@@ -34,14 +34,14 @@ extern "C" {
         from: u32,
         to: u32,
     );
-    /// A MESSAGE all of whose text is in `text`: `offsets` holds the subscription's start and
-    /// end, then `count` headers' start, colon and end (see
-    /// [`head_offsets`](super::headers::head_offsets)); the body is `text.slice(from, to)`.
-    /// `offsets` is a view into WebAssembly memory, valid only during the call.
+    /// A MESSAGE all of whose text is in `text`: the `u32`s at address `offsets` in WebAssembly
+    /// memory (read during the call only) hold the subscription's start and end, then `count`
+    /// headers' start, colon and end (see [`head_offsets`](super::headers::head_offsets)); the
+    /// body is `text.slice(from, to)`. An address, not a slice: no view is made per message.
     #[wasm_bindgen(method, structural, js_name = messageAt)]
     pub fn message_at(
         this: &Sink,
-        offsets: &[u32],
+        offsets: u32,
         count: usize,
         text: &js_sys::JsString,
         from: u32,
