@@ -12,7 +12,6 @@ impl Session {
     /// heart-beat check. Undecodable input emits [`Event::ProtocolError`] and requests the
     /// close ([`CLOSE_PROTOCOL_ERROR`]); after that, and once a
     /// close was requested for any reason, input is ignored.
-    #[cfg_attr(webstomp_speed, optimize(speed))]
     pub fn handle_data(&mut self, now: u64, bytes: &[u8]) {
         self.observe(now);
         if self.closing.is_some() || !self.transport_open {
@@ -50,7 +49,6 @@ impl Session {
         self.decoder.position()
     }
 
-    #[cfg_attr(webstomp_speed, optimize(speed))]
     fn handle_frame(&mut self, now: u64, frame: Frame, (frame_at, body_at): (u64, u64)) {
         if self.debug {
             self.debug_line("<<< ", debug::describe_frame(&frame));
