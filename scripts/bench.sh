@@ -10,7 +10,8 @@ OUT="$ROOT/test-output/bench"
 SCENARIOS="${BENCH_SCENARIOS:-deliver,publish,memory,e2e,size,profile}"
 want() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 
-bash "$ROOT/scripts/build.sh"
+# BENCH_NO_BUILD=1 measures pkg/ as it is (e.g. an older build copied in).
+[ -n "${BENCH_NO_BUILD:-}" ] || bash "$ROOT/scripts/build.sh"
 apt_install chromium
 mkdir -p "$OUT"
 
