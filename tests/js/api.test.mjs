@@ -4,38 +4,20 @@
 //
 // Functions given to `page.evaluate` run in the page: there `W` is the package's default export
 // and `H` the harness.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPage, PAGE, PKG, requireBuiltPackage, serve } from './support/browser.mjs';
-
-let server;
-let browser;
-let page;
-const run = (fn, arg) => page.evaluate(fn, arg);
-
-before(async () => {
-  await requireBuiltPackage();
-  server = await serve({ '/pkg/': PKG, '/': PAGE });
-  browser = await launchChromium();
-  page = await openPage(browser, server.url + '/');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+import { pageSuite } from './support/suite.mjs';
 
 // Every test leaves the page without uncaught errors or console errors, except those it
 // expects and takes out of `page.problems` itself.
-afterEach(() => {
-  const problems = page ? page.problems.splice(0) : [];
-  assert.deepEqual(problems, [], 'unexpected errors in the page');
-});
+const suite = pageSuite();
+const { run } = suite;
 
 /** Takes the page problems matching `re` out of the list and returns them. */
 function takeProblems(re) {
-  const taken = page.problems.filter((p) => re.test(p));
-  page.problems = page.problems.filter((p) => !re.test(p));
+  const problems = suite.page.problems;
+  const taken = problems.filter((p) => re.test(p));
+  problems.splice(0, problems.length, ...problems.filter((p) => !re.test(p)));
   return taken;
 }
 

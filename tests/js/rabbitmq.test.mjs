@@ -2,9 +2,9 @@
 // and `over(new WebSocket(…))`. The broker is the test run's own (scripts/rabbitmq.sh start);
 // its URL comes from RABBITMQ_WS_URL, which `npm test` always sets. Without it these tests are
 // skipped, saying so.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPage, PAGE, PKG, requireBuiltPackage, serve } from './support/browser.mjs';
+import { pageSuite } from './support/suite.mjs';
 
 const URL_ = process.env.RABBITMQ_WS_URL;
 const skip = URL_
@@ -15,28 +15,9 @@ const skip = URL_
 const test_ = (name, fn) => test(name, { skip }, fn);
 
 describe('against RabbitMQ (Web-STOMP)', { timeout: 40_000 }, () => {
-  let server;
-  let browser;
-  let page;
+  const suite = pageSuite({ skip });
   // Runs `fn(url, arg)` in the page; `W` and `H` are globals there (see page/index.html).
-  const run = (fn, arg) => page.evaluate(fn, { url: URL_, ...arg });
-
-  before(async () => {
-    if (skip) return;
-    await requireBuiltPackage();
-    server = await serve({ '/pkg/': PKG, '/': PAGE });
-    browser = await launchChromium();
-    page = await openPage(browser, server.url + '/');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(() => {
-    assert.deepEqual(page ? page.problems.splice(0) : [], [], 'unexpected errors in the page');
-  });
+  const run = (fn, arg) => suite.run(fn, { url: URL_, ...arg });
 
   test_('connect (Promise and callback forms) and disconnect', async () => {
     const r = await run(async ({ url }) => {

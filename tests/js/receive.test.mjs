@@ -2,31 +2,11 @@
 // ASCII text message is handed over as slices of that message (headers too, when written
 // plainly); anything else is decoded from WebAssembly memory. Every path must give the user the
 // same message. The server is the scripted test double of tests/js/page/harness.js.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPage, PAGE, PKG, requireBuiltPackage, serve } from './support/browser.mjs';
+import { pageSuite } from './support/suite.mjs';
 
-let server;
-let browser;
-let page;
-const run = (fn, arg) => page.evaluate(fn, arg);
-
-before(async () => {
-  await requireBuiltPackage();
-  server = await serve({ '/pkg/': PKG, '/': PAGE });
-  browser = await launchChromium();
-  page = await openPage(browser, server.url + '/');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(() => {
-  const problems = page ? page.problems.splice(0) : [];
-  assert.deepEqual(problems, [], 'unexpected errors in the page');
-});
+const { run } = pageSuite();
 
 const SUITE = { timeout: 30_000 };
 

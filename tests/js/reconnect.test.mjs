@@ -1,54 +1,38 @@
 // Reconnect as a user sees it (API.md "Reconnect"), in headless Chromium: the server side is
 // played by scripted sockets that `over(factory)` asks for, one per connection attempt.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPage, PAGE, PKG, requireBuiltPackage, serve } from './support/browser.mjs';
+import { pageSuite } from './support/suite.mjs';
 
-let server;
-let browser;
-let page;
-const run = (fn, arg) => page.evaluate(fn, arg);
-
-before(async () => {
-  await requireBuiltPackage();
-  server = await serve({ '/pkg/': PKG, '/': PAGE });
-  browser = await launchChromium();
-  page = await openPage(browser, server.url + '/');
-  // A factory of scripted sockets: `R.sockets` holds every socket made, `R.times` when.
-  await run(() => {
-    window.scripted = (options) => {
-      const R = { sockets: [], times: [], states: [], errors: [], connects: 0 };
-      R.client = W.over(() => {
-        const s = new H.FakeSocket();
-        R.sockets.push(s);
-        R.times.push(performance.now());
-        return s;
-      }, { heartbeat: false, ...options });
-      R.client.onstatechange = (s) => R.states.push(s);
-      R.last = () => R.sockets[R.sockets.length - 1];
-      // Opens the newest socket and answers its CONNECT.
-      R.accept = async (n) => {
-        await H.until(() => R.sockets.length >= n, 3000, `socket #${n}`);
-        const s = R.sockets[n - 1];
-        s.open('v12.stomp');
-        await H.until(() => s.commands()[0] === 'CONNECT', 2000, 'CONNECT');
-        s.receive(H.frame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
-        return s;
+const suite = pageSuite({
+  setUp: async (inPage) => {
+    // A factory of scripted sockets: `R.sockets` holds every socket made, `R.times` when.
+    await inPage(() => {
+      window.scripted = (options) => {
+        const R = { sockets: [], times: [], states: [], errors: [], connects: 0 };
+        R.client = W.over(() => {
+          const s = new H.FakeSocket();
+          R.sockets.push(s);
+          R.times.push(performance.now());
+          return s;
+        }, { heartbeat: false, ...options });
+        R.client.onstatechange = (s) => R.states.push(s);
+        R.last = () => R.sockets[R.sockets.length - 1];
+        // Opens the newest socket and answers its CONNECT.
+        R.accept = async (n) => {
+          await H.until(() => R.sockets.length >= n, 3000, `socket #${n}`);
+          const s = R.sockets[n - 1];
+          s.open('v12.stomp');
+          await H.until(() => s.commands()[0] === 'CONNECT', 2000, 'CONNECT');
+          s.receive(H.frame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
+          return s;
+        };
+        return R;
       };
-      return R;
-    };
-  });
+    });
+  },
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(() => {
-  const problems = page ? page.problems.splice(0) : [];
-  assert.deepEqual(problems, [], 'unexpected errors in the page');
-});
+const { run } = suite;
 
 const SUITE = { timeout: 30_000 };
 
@@ -322,7 +306,7 @@ describe('reconnect', SUITE, () => {
     assert.equal(r.outcome, 1006);
     assert.deepEqual(r.states, ['connecting', 'reconnecting', 'closed']);
     // The browser logs each failed WebSocket: they show the order the URLs were tried in.
-    const tried = page.problems.splice(0).map((p) => /WebSocket connection to '([^']+)'/.exec(p)?.[1]);
+    const tried = suite.page.problems.splice(0).map((p) => /WebSocket connection to '([^']+)'/.exec(p)?.[1]);
     assert.deepEqual(tried, ['ws://127.0.0.1:9/a', 'ws://127.0.0.1:9/b', 'ws://127.0.0.1:9/a']);
   });
 });
