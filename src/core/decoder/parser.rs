@@ -40,11 +40,13 @@ enum Phase {
 }
 
 /// One header line: the name is `start..colon`, the value `colon + 1..end` (EOL excluded).
+/// `plain` when it is all ASCII without a backslash: its text is the header as it is.
 #[derive(Debug, Clone, Copy)]
 struct Span {
     start: usize,
     colon: usize,
     end: usize,
+    plain: bool,
 }
 
 /// The parsing state of the frame being received.
@@ -248,6 +250,7 @@ impl Parser {
             start,
             colon: start.saturating_add(colon),
             end: start.saturating_add(text.len()),
+            plain: text.iter().all(|&b| b.is_ascii() && b != b'\\'),
         });
         Ok(())
     }
@@ -305,10 +308,16 @@ impl Parser {
             headers.reserve_text(last.end.saturating_sub(first.start));
         }
         for span in &self.headers {
-            let name = data.get(span.start..span.colon).unwrap_or_default();
-            let value = data
-                .get(span.colon.saturating_add(1)..span.end)
-                .unwrap_or_default();
+            let line = data.get(span.start..span.end).unwrap_or_default();
+            let colon = span.colon.saturating_sub(span.start);
+            // Most lines need neither unescaping nor the UTF-8 repair: one check for both.
+            if let Some(text) = span.plain.then(|| std::str::from_utf8(line).ok()).flatten() {
+                let (name, value) = text.split_at(colon.min(text.len()));
+                headers.push(name, value.get(1..).unwrap_or_default());
+                continue;
+            }
+            let (name, value) = line.split_at(colon.min(line.len()));
+            let value = value.get(1..).unwrap_or_default();
             headers.push(unescape(name, version)?, unescape(value, version)?);
         }
         Ok(Frame {
