@@ -33,6 +33,7 @@ let words = new Uint32Array(0);
 let view = null;
 setTextHelper({
   encode(text, ptr, room) {
+    if (typeof text !== 'string') return -2;
     if (view === null || view.byteOffset !== ptr || view.length !== room || view.buffer !== wasmMemory.buffer) {
       view = new Uint8Array(wasmMemory.buffer, ptr, room);
     }

@@ -170,14 +170,18 @@ fn on_event(kind: Kind, socket: &SocketLike, link: &Link, e: &SocketEvent) {
     match kind {
         Kind::Open => link(Input::Open(protocol_of(socket))),
         Kind::Message => {
+            // A string goes in with one call to the JS helper; anything else comes back.
             let data = e.data();
-            if data.is_string() {
-                let text: JsString = data.unchecked_into();
-                text::with_buffer(|bytes| {
-                    let ascii = text::encode(&text, bytes);
+            let data = text::with_buffer(move |bytes| match text::encode(&data, bytes) {
+                Some(ascii) => {
+                    let text: JsString = data.unchecked_into();
                     link(Input::Text { bytes, text, ascii });
-                });
-            } else if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
+                    None
+                }
+                None => Some(data),
+            });
+            let Some(data) = data else { return };
+            if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
                 link(Input::Data(&Uint8Array::new(buf).to_vec()));
             } else if let Some(view) = data.dyn_ref::<Uint8Array>() {
                 link(Input::Data(&view.to_vec()));

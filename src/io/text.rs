@@ -8,15 +8,17 @@ use std::cell::{Cell, RefCell};
 
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
     /// The package's JS helper for text messages.
     pub type TextHelper;
-    /// Encodes `text` into WebAssembly memory at `ptr` (room for `room` bytes). Returns twice
-    /// the bytes written, plus 1 when `text` is all ASCII; or -1 when it did not fit.
+    /// Encodes `data`, a socket message's data, into WebAssembly memory at `ptr` (room for
+    /// `room` bytes). Returns twice the bytes written, plus 1 when it is all ASCII; -1 when it
+    /// did not fit; -2 when it is not a string.
     #[wasm_bindgen(method, structural)]
-    fn encode(this: &TextHelper, text: &JsString, ptr: u32, room: u32) -> f64;
+    fn encode(this: &TextHelper, data: &JsValue, ptr: u32, room: u32) -> f64;
 
     #[wasm_bindgen(js_name = TextEncoder)]
     type Encoder;
@@ -59,25 +61,34 @@ pub fn with_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     r
 }
 
-/// Encodes `text` as UTF-8 into `out` (replacing its contents). Returns whether it is all
-/// ASCII, when its UTF-16 offsets are also its byte offsets.
-pub fn encode(text: &JsString, out: &mut Vec<u8>) -> bool {
+/// Encodes `data`, if it is a string, as UTF-8 into `out` (replacing its contents). Returns
+/// whether it is all ASCII, when its UTF-16 offsets are also its byte offsets; `None` when it
+/// is not a string.
+pub fn encode(data: &JsValue, out: &mut Vec<u8>) -> Option<bool> {
     out.clear();
     let fast = HELPER.with(|h| {
         let helper = h.borrow();
         let helper = helper.as_ref()?;
         out.reserve(START_ROOM);
         let room = out.capacity();
-        let code = helper.encode(text, out.as_mut_ptr() as u32, room as u32);
+        let code = helper.encode(data, out.as_mut_ptr() as u32, room as u32);
+        if code == -2.0 {
+            return Some(None);
+        }
         if code < 0.0 {
             return None;
         }
         let written = ((code as usize) / 2).min(room);
         // SAFETY: the helper initialised the first `written` bytes, within the capacity.
         unsafe { out.set_len(written) };
-        Some(code as usize % 2 == 1)
+        Some(Some(code as usize % 2 == 1))
     });
-    fast.unwrap_or_else(|| encode_slowly(text, out))
+    match fast {
+        Some(known) => known,
+        None => data
+            .dyn_ref::<JsString>()
+            .map(|text| encode_slowly(text, out)),
+    }
 }
 
 /// [`encode`] with room for any text, through `TextEncoder`.
