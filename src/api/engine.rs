@@ -9,6 +9,7 @@ use super::headers::{head_offsets, pack, pack_message, set_known_names, unpack};
 use super::sink::Sink;
 use crate::core::decoder::Limits;
 use crate::core::encoder::ContentLength;
+use crate::core::frame::Frame;
 use crate::core::session::{
     Config, Event, HeartbeatConfig, ReconnectConfig, Session, SessionError, State,
 };
@@ -350,9 +351,7 @@ pub fn set_text_helper(helper: TextHelper, known_names: Vec<String>) {
 
 /// Turns session events into calls on the JS sink.
 fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event, Option<&Source>) {
-    // Reused for every MESSAGE: no allocation per frame once it has grown.
-    let mut packed = Vec::new();
-    let mut offsets = Vec::new();
+    let mut reused = Reused::default();
     move |event, source| match event {
         Event::StateChanged(state) => sink.state(state_index(state)),
         Event::Connected(frame) => {
@@ -365,33 +364,8 @@ fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event, Option<&Source>) {
             frame_at,
             body_at,
         } => {
-            let sub = if known {
-                subscription.as_deref().unwrap_or("")
-            } else {
-                ""
-            };
-            // A frame that came in an ASCII text message is a slice of it: its body, and its
-            // headers too when they are written plainly. Nothing to decode.
-            let span = source.and_then(|s| {
-                let head = s.span(frame_at, 0)?.0;
-                let (from, to) = s.span(body_at, frame.body.len())?;
-                Some((s, head, from, to))
-            });
-            if let Some((source, head, from, to)) = span {
-                if let Some(count) = head_offsets(&mut offsets, &frame, head, from, known) {
-                    sink.message_at(offsets.as_ptr() as u32, count, &source.text, from, to);
-                } else {
-                    let (_, count) = pack_message(&mut packed, sub, &frame.headers, b"");
-                    sink.message_text(&packed, count, &source.text, from, to);
-                }
-            } else {
-                let (head, count) = pack_message(&mut packed, sub, &frame.headers, &frame.body);
-                let utf8 = std::str::from_utf8(&frame.body).is_ok();
-                sink.message(&packed, head, count, utf8);
-            }
-            if packed.capacity() > 1 << 20 {
-                packed = Vec::new(); // do not keep a huge message's buffer
-            }
+            let sub = if known { subscription.as_deref() } else { None };
+            message(&sink, &mut reused, &frame, sub, (frame_at, body_at), source);
         }
         Event::Receipt { frame, .. } => {
             sink.receipt(&pack(&frame.headers));
@@ -425,6 +399,55 @@ fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event, Option<&Source>) {
         Event::ReceiptDropped { id, reason } => sink.drop_receipt(&id, &reason),
         Event::Debug(line) => sink.log(&line),
         Event::Close { .. } | Event::Reconnect { .. } => {}
+    }
+}
+
+/// The buffers a MESSAGE is packed into, reused from frame to frame.
+#[derive(Default)]
+struct Reused {
+    packed: Vec<u8>,
+    offsets: Vec<u32>,
+}
+
+/// Hands a MESSAGE to the sink; `sub` is its subscription when that is live.
+#[cfg_attr(webstomp_speed, optimize(speed))]
+fn message(
+    sink: &Sink,
+    reused: &mut Reused,
+    frame: &Frame,
+    sub: Option<&str>,
+    (frame_at, body_at): (u64, u64),
+    source: Option<&Source>,
+) {
+    let sub = sub.unwrap_or("");
+    let known = !sub.is_empty();
+    // A frame that came in an ASCII text message is a slice of it: its body, and its
+    // headers too when they are written plainly. Nothing to decode.
+    let span = source.and_then(|s| {
+        let head = s.span(frame_at, 0)?.0;
+        let (from, to) = s.span(body_at, frame.body.len())?;
+        Some((s, head, from, to))
+    });
+    if let Some((source, head, from, to)) = span {
+        if let Some(count) = head_offsets(&mut reused.offsets, frame, head, from, known) {
+            sink.message_at(
+                reused.offsets.as_ptr() as u32,
+                count,
+                &source.text,
+                from,
+                to,
+            );
+        } else {
+            let (_, count) = pack_message(&mut reused.packed, sub, &frame.headers, b"");
+            sink.message_text(&reused.packed, count, &source.text, from, to);
+        }
+    } else {
+        let (head, count) = pack_message(&mut reused.packed, sub, &frame.headers, &frame.body);
+        let utf8 = std::str::from_utf8(&frame.body).is_ok();
+        sink.message(&reused.packed, head, count, utf8);
+    }
+    if reused.packed.capacity() > 1 << 20 {
+        reused.packed = Vec::new(); // do not keep a huge message's buffer
     }
 }
 

@@ -69,19 +69,7 @@ impl Session {
                     self.fail_connection(now, CLOSE_NORMAL, reason);
                 }
             }
-            Command::Message if live => {
-                let subscription = frame.headers.get("subscription").map(str::to_owned);
-                let known = subscription
-                    .as_deref()
-                    .is_some_and(|id| self.subscriptions.contains(id));
-                self.events.push_back(Event::Message {
-                    frame,
-                    subscription,
-                    known,
-                    frame_at,
-                    body_at,
-                });
-            }
+            Command::Message if live => self.on_message(frame, (frame_at, body_at)),
             Command::Receipt if live => self.on_receipt(now, frame),
             command => {
                 let message = concat(&[
@@ -94,6 +82,21 @@ impl Session {
                 self.events.push_back(Event::ProtocolError(message));
             }
         }
+    }
+
+    #[cfg_attr(webstomp_speed, optimize(speed))]
+    fn on_message(&mut self, frame: Frame, (frame_at, body_at): (u64, u64)) {
+        let subscription = frame.headers.get("subscription").map(str::to_owned);
+        let known = subscription
+            .as_deref()
+            .is_some_and(|id| self.subscriptions.contains(id));
+        self.events.push_back(Event::Message {
+            frame,
+            subscription,
+            known,
+            frame_at,
+            body_at,
+        });
     }
 
     fn on_connected(&mut self, now: u64, frame: Frame) {
