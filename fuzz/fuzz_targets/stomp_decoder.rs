@@ -1,9 +1,10 @@
 //! Arbitrary bytes, cut into arbitrary chunks, fed to the STOMP decoder under each version:
-//! it must never panic, and must give the same result whatever the chunking.
+//! it must never panic, must give the same result whatever the chunking, and must say where
+//! each frame and its body were in the input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use webstomp_wasm::core::decoder::{Decoder, Limits};
+use webstomp_wasm::core::decoder::{Decoded, Decoder, Limits};
 use webstomp_wasm::core::version::Version;
 
 fn decode(data: &[u8], cuts: &[usize], version: Version) -> Vec<String> {
@@ -22,7 +23,15 @@ fn decode(data: &[u8], cuts: &[usize], version: Version) -> Vec<String> {
         start = end;
         loop {
             match decoder.next() {
-                Ok(Some(d)) => out.push(format!("{d:?}")),
+                Ok(Some(d)) => {
+                    if let Decoded::Frame(frame) = &d {
+                        let at = decoder.frame_at() as usize;
+                        let body = decoder.body_at() as usize;
+                        assert!(data[at..].starts_with(frame.command.as_str().as_bytes()));
+                        assert_eq!(&data[body..body + frame.body.len()], &frame.body[..]);
+                    }
+                    out.push(format!("{d:?}"))
+                }
                 Ok(None) => break,
                 Err(e) => {
                     out.push(format!("error: {e}"));
