@@ -5,6 +5,7 @@
 //! issued before CONNECTED are held (see the [module docs](super)).
 
 use super::ack::ack_frame;
+use super::ids::{choose_id, Ids};
 use super::queue::Queued;
 use super::subscriptions::Subscription;
 use super::{Event, Session, SessionError, State};
@@ -163,18 +164,12 @@ impl Session {
             ));
         }
         let route = self.route()?;
-        let id = match headers.get("id") {
-            Some("") => {
-                return Err(SessionError::InvalidArgument(
-                    "the subscription id must not be empty",
-                ))
-            }
-            Some(id) if self.subscriptions.contains(id) => {
-                return Err(SessionError::DuplicateSubscription(id.to_owned()))
-            }
-            Some(id) => id.to_owned(),
-            None => self.subscriptions.generate_id(),
-        };
+        let id = choose_id(
+            &mut self.subscriptions,
+            headers.get("id"),
+            "the subscription id must not be empty",
+            SessionError::DuplicateSubscription,
+        )?;
         let receipt = self.take_receipt(&mut headers)?;
         headers.remove("id");
         headers.remove("destination");
@@ -244,18 +239,12 @@ impl Session {
     ) -> Result<Issued, SessionError> {
         self.observe(now);
         let route = self.route()?;
-        let id = match id {
-            Some("") => {
-                return Err(SessionError::InvalidArgument(
-                    "the transaction id must not be empty",
-                ))
-            }
-            Some(id) if self.transactions.contains(id) => {
-                return Err(SessionError::DuplicateTransaction(id.to_owned()))
-            }
-            Some(id) => id.to_owned(),
-            None => self.transactions.generate_id(),
-        };
+        let id = choose_id(
+            &mut self.transactions,
+            id,
+            "the transaction id must not be empty",
+            SessionError::DuplicateTransaction,
+        )?;
         let receipt = self.take_receipt(&mut headers)?;
         headers.set("transaction", id.as_str());
         let frame = Frame {

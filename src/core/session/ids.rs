@@ -1,5 +1,7 @@
 //! Generated ids: `sub-0`, `tx-3`, `receipt-12`.
 
+use super::SessionError;
+
 /// A counter that makes ids `prefix-N`, skipping any that `taken` reports in use, and never
 /// handing out the same number twice.
 #[derive(Debug, Clone)]
@@ -27,6 +29,30 @@ impl IdGen {
                 return id;
             }
         }
+    }
+}
+
+/// Ids that a caller may choose or have generated: subscriptions and transactions.
+pub(crate) trait Ids {
+    /// Whether `id` is in use.
+    fn contains(&self, id: &str) -> bool;
+    /// A new id not in use.
+    fn generate_id(&mut self) -> String;
+}
+
+/// The caller's id `given` unless it is empty (an error saying `empty`) or in use (`taken`);
+/// without one, a generated id.
+pub(super) fn choose_id(
+    ids: &mut impl Ids,
+    given: Option<&str>,
+    empty: &'static str,
+    taken: fn(String) -> SessionError,
+) -> Result<String, SessionError> {
+    match given {
+        Some("") => Err(SessionError::InvalidArgument(empty)),
+        Some(id) if ids.contains(id) => Err(taken(id.to_owned())),
+        Some(id) => Ok(id.to_owned()),
+        None => Ok(ids.generate_id()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Received bytes: decoding and what each server frame does.
 
+use super::ids::Ids;
 use super::{debug, heartbeat, Event, Session, State, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR};
 use crate::core::command::Command;
 use crate::core::decoder::Decoded;

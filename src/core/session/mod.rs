@@ -112,6 +112,7 @@ use crate::core::frame::{Frame, Headers};
 use crate::core::version::Version;
 use backoff::Backoff;
 use heartbeat::Heartbeat;
+use ids::Ids;
 use queue::Queue;
 use receipts::Receipts;
 use subscriptions::Subscriptions;

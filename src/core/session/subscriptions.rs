@@ -3,7 +3,7 @@
 //! Every live subscription is kept with its destination and headers, so that the SUBSCRIBE
 //! frames can be sent again when a connection is (re-)established.
 
-use super::ids::IdGen;
+use super::ids::{IdGen, Ids};
 use crate::core::command::Command;
 use crate::core::frame::{Frame, Headers};
 
@@ -57,18 +57,20 @@ impl Default for Subscriptions {
     }
 }
 
-impl Subscriptions {
+impl Ids for Subscriptions {
     /// Whether a live subscription has `id`.
-    pub(crate) fn contains(&self, id: &str) -> bool {
+    fn contains(&self, id: &str) -> bool {
         self.live.iter().any(|s| s.id == id)
     }
 
     /// A fresh id (`sub-N`) that no live subscription has.
-    pub(crate) fn generate_id(&mut self) -> String {
+    fn generate_id(&mut self) -> String {
         let live = &self.live;
         self.ids.generate(|id| live.iter().any(|s| s.id == id))
     }
+}
 
+impl Subscriptions {
     /// Adds a subscription.
     pub(crate) fn insert(&mut self, sub: Subscription) {
         self.live.push(sub);

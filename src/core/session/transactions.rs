@@ -4,7 +4,7 @@
 //! transaction whose BEGIN went out is aborted. Its id is remembered, so that a later command
 //! in it gets a clear error rather than the server's.
 
-use super::ids::IdGen;
+use super::ids::{IdGen, Ids};
 
 /// Open transaction ids in the order they began, and the `tx-N` generator.
 #[derive(Debug, Clone)]
@@ -25,19 +25,21 @@ impl Default for Transactions {
     }
 }
 
-impl Transactions {
+impl Ids for Transactions {
     /// A fresh id (`tx-N`) that no open transaction has.
-    pub(crate) fn generate_id(&mut self) -> String {
+    fn generate_id(&mut self) -> String {
         let (open, aborted) = (&self.open, &self.aborted);
         self.ids
             .generate(|id| open.iter().chain(aborted).any(|t| t == id))
     }
 
     /// Whether `id` is open.
-    pub(crate) fn contains(&self, id: &str) -> bool {
+    fn contains(&self, id: &str) -> bool {
         self.open.iter().any(|t| t == id)
     }
+}
 
+impl Transactions {
     /// Marks `id` open.
     pub(crate) fn begin(&mut self, id: String) {
         self.forget_aborted(&id);
