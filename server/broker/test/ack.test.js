@@ -1,24 +1,13 @@
 // ACK and NACK with @stomp/stompjs in `client` (cumulative) and `client-individual` modes, per
 // version, and redelivery on NACK, UNSUBSCRIBE and disconnect.
 
-import { test, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBroker } from '../index.js';
-import { connectClient, collect, sleep, sync, withReceipt } from '../testing/stomp-client.js';
+import { clientsOf, collect, sleep, sync, withReceipt } from '../testing/stomp-client.js';
 
 let broker;
-let sessions = [];
-afterEach(async () => {
-  for (const s of sessions) if (s.client.connected) await s.client.deactivate();
-  sessions = [];
-  broker?.close();
-});
-
-async function client(options) {
-  const s = await connectClient(broker, options);
-  sessions.push(s);
-  return s;
-}
+const client = clientsOf(() => broker);
 
 async function sendAll(producer, destination, bodies) {
   for (const body of bodies) producer.client.publish({ destination, body });

@@ -1,25 +1,14 @@
 // Per-connection and per-broker bounds: a slow or greedy client is dropped with an ERROR, held
 // queues stay bounded, and options are checked.
 
-import { test, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBroker } from '../index.js';
-import { connectClient, collect, sync, until, within } from '../testing/stomp-client.js';
+import { clientsOf, collect, sync, until, within } from '../testing/stomp-client.js';
 import { rawSession } from '../testing/raw-session.js';
 
 let broker;
-let sessions = [];
-afterEach(async () => {
-  for (const s of sessions) if (s.client.connected) await s.client.deactivate();
-  sessions = [];
-  broker?.close();
-});
-
-async function client(options) {
-  const s = await connectClient(broker, options);
-  sessions.push(s);
-  return s;
-}
+const client = clientsOf(() => broker);
 
 test('a client that stops reading is dropped once its transport buffers maxBufferedBytes', async () => {
   broker = createBroker({ maxBufferedBytes: 10000 });

@@ -1,24 +1,13 @@
 // BEGIN / COMMIT / ABORT with @stomp/stompjs: SEND, ACK and NACK take effect at COMMIT only.
 
-import { test, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBroker } from '../index.js';
 import { rawSession } from '../testing/raw-session.js';
-import { connectClient, collect, sleep, sync, withReceipt } from '../testing/stomp-client.js';
+import { clientsOf, collect, sleep, sync, withReceipt } from '../testing/stomp-client.js';
 
 let broker;
-let sessions = [];
-afterEach(async () => {
-  for (const s of sessions) if (s.client.connected) await s.client.deactivate();
-  sessions = [];
-  broker?.close();
-});
-
-async function client(options) {
-  const s = await connectClient(broker, options);
-  sessions.push(s);
-  return s;
-}
+const client = clientsOf(() => broker);
 
 const bodies = (inbox) => inbox.messages.map((m) => m.body);
 

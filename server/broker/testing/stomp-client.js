@@ -1,6 +1,7 @@
 // Test harness: @stomp/stompjs clients connected to a broker through FakeWebSocket, and
 // promise helpers for what they receive.
 
+import { afterEach } from 'node:test';
 import { Client, Versions } from '@stomp/stompjs';
 import { FakeWebSocket } from './fake-websocket.js';
 
@@ -102,4 +103,22 @@ export function withReceipt(client, send, ms = 1000) {
 /** A round trip through the broker: once it resolves, everything sent before was handled. */
 export function sync(client) {
   return withReceipt(client, (receipt) => client.publish({ destination: '/topic/__sync', headers: { receipt } }));
+}
+
+/**
+ * A test file's clients of the broker `getBroker()` returns: `client(options)` connects one
+ * (see connectClient). After each test every client is deactivated and the broker closed.
+ */
+export function clientsOf(getBroker) {
+  let sessions = [];
+  afterEach(async () => {
+    for (const s of sessions) if (s.client.connected) await s.client.deactivate();
+    sessions = [];
+    getBroker()?.close();
+  });
+  return async (options) => {
+    const s = await connectClient(getBroker(), options);
+    sessions.push(s);
+    return s;
+  };
 }
