@@ -6,7 +6,7 @@ import {
   startServer, launchChromium, openChat, waitConnected, say, waitForMessage, waitForNotice,
   waitForOnline, chatLines, screenshot, alertOf, LAPTOP, PHONE,
 } from './helpers.mjs';
-import { chatScenario, sockjsUnsupported, PRESENCE } from './scenario.mjs';
+import { chatScenario, PRESENCE } from './scenario.mjs';
 
 let server;
 let browser;
@@ -33,14 +33,7 @@ test('raw WebSocket: two pages chat, see each other, see a leave; another room s
   });
 });
 
-test('SockJS: a websocket page and an xhr-polling page chat; xhr-streaming and auto pages in another room', limit, async (t) => {
-  const probe = await openChat(browser, server.url, { nick: 'probe', room: 'probe', transport: 'xhr-polling' });
-  const unsupported = await sockjsUnsupported(probe);
-  await probe.context().close();
-  if (unsupported) {
-    t.skip(`the engine says SockJS is not supported yet ("${unsupported}"); the raw WebSocket test covers the chat`);
-    return;
-  }
+test('SockJS: a websocket page and an xhr-polling page chat; xhr-streaming and auto pages in another room', limit, async () => {
   await chatScenario(browser, server.url, {
     tag: 'sockjs',
     room: 'lobby',

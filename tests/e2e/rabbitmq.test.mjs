@@ -2,8 +2,8 @@
 // session relayed to RabbitMQ's STOMP port. `/topic/chat.lobby` is routing key `chat.lobby` on
 // amq.topic there. scripts/rabbitmq.sh starts the test broker; npm test sets the port.
 import { test, before, after } from 'node:test';
-import { startServer, launchChromium, openChat } from './helpers.mjs';
-import { chatScenario, sockjsUnsupported } from './scenario.mjs';
+import { startServer, launchChromium } from './helpers.mjs';
+import { chatScenario } from './scenario.mjs';
 
 const port = process.env.RABBITMQ_STOMP_PORT;
 const host = process.env.RABBITMQ_STOMP_HOST || '127.0.0.1';
@@ -35,14 +35,7 @@ test('RabbitMQ relay, raw WebSocket: chat, presence, leave notice, rooms kept ap
   });
 });
 
-test('RabbitMQ relay, SockJS: a websocket page and an xhr-polling page chat', { skip, timeout: 30_000 }, async (t) => {
-  const probe = await openChat(browser, server.url, { nick: 'probe', room: 'probe', transport: 'xhr-polling' });
-  const unsupported = await sockjsUnsupported(probe);
-  await probe.context().close();
-  if (unsupported) {
-    t.skip(`the engine says SockJS is not supported yet ("${unsupported}")`);
-    return;
-  }
+test('RabbitMQ relay, SockJS: a websocket page and an xhr-polling page chat', { skip, timeout: 30_000 }, async () => {
   await chatScenario(browser, server.url, {
     tag: 'rabbitmq-sockjs',
     room: 'lobby',

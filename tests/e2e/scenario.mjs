@@ -4,20 +4,13 @@
 import assert from 'node:assert/strict';
 import {
   LAPTOP, PHONE, openChat, waitConnected, say, waitForMessage, waitForNotice, waitForOnline,
-  chatLines, notices, online, screenshot, alertOf, stateOf,
+  chatLines, notices, online, screenshot,
 } from './helpers.mjs';
 
 /** How often the pages announce themselves in presence (ms): short, so expiry is quick too. */
 export const PRESENCE = 1000;
 
 const HTTP = ['xhr-streaming', 'xhr-polling'];
-
-/** Whether a page failed because the engine has no SockJS yet (and says so). */
-export async function sockjsUnsupported(page) {
-  if ((await stateOf(page)) !== 'closed') return '';
-  const alert = await alertOf(page);
-  return /sockjs/i.test(alert) && /not supported/i.test(alert) ? alert : '';
-}
 
 /**
  * Runs the scenario. `a` and `b` are `{ nick, transport }` in room `room`; `others` are in
