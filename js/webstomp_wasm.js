@@ -16,7 +16,7 @@ const RECONNECT = { delay: 1000, maxDelay: 30000, multiplier: 2, jitter: 0.5, ma
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
-// Header names a MESSAGE from an ASCII text message names by number (see messageAt): the
+// Header names a MESSAGE from an ASCII text message names by number (see messagesAt): the
 // same key strings every time, not new ones per message.
 const KNOWN = 0x80000000;
 const HEADER_NAMES = [
@@ -25,7 +25,7 @@ const HEADER_NAMES = [
   'reply-to', 'content-encoding', 'type', 'app-id', 'user-id', 'transaction', 'receipt',
 ];
 
-// WebAssembly memory as 32-bit words (messageAt's offsets), made again when memory grows.
+// WebAssembly memory as 32-bit words (messagesAt's offsets), made again when memory grows.
 let words = new Uint32Array(0);
 
 // Text socket messages go into WebAssembly memory with one encodeInto (see src/io/text.rs).
@@ -367,21 +367,29 @@ export class Client {
         const c = ref.deref();
         if (c) c.#deliver(textDecoder.decode(view), count, data.slice(from, to), null);
       },
-      // A MESSAGE all of whose text is in the ASCII message `data`: the words at `ptr` in wasm
-      // memory (read before any user code runs) hold the subscription's start and end, then
-      // each header's start (KNOWN + i for HEADER_NAMES[i]), colon and end.
-      messageAt: (ptr, count, data, from, to) => {
+      // MESSAGE frames all of whose text is in the ASCII message `data`. Per frame, the words
+      // at `ptr` in wasm memory hold its header count, body start and end, subscription start
+      // and end, then each header's start (KNOWN + i for HEADER_NAMES[i]), colon and end.
+      messagesAt: (ptr, frames, data) => {
         const c = ref.deref();
         if (!c) return;
-        if (words.buffer !== wasmMemory.buffer) words = new Uint32Array(wasmMemory.buffer);
-        const o = words;
-        const headers = {};
-        for (let i = 0, k = ptr / 4 + 2; i < count; i++, k += 3) {
-          const start = o[k];
-          const name = start >= KNOWN ? HEADER_NAMES[start - KNOWN] : data.slice(start, o[k + 1]);
-          setHeader(headers, name, data.slice(o[k + 1] + 1, o[k + 2]));
+        let k = ptr / 4;
+        for (let f = 0; f < frames; f++) {
+          // A callback may have grown the memory (its old buffer is then detached).
+          if (words.buffer !== wasmMemory.buffer) words = new Uint32Array(wasmMemory.buffer);
+          const o = words;
+          const count = o[k];
+          const body = data.slice(o[k + 1], o[k + 2]);
+          const sub = data.slice(o[k + 3], o[k + 4]);
+          const headers = {};
+          k += 5;
+          for (let i = 0; i < count; i++, k += 3) {
+            const start = o[k];
+            const name = start >= KNOWN ? HEADER_NAMES[start - KNOWN] : data.slice(start, o[k + 1]);
+            setHeader(headers, name, data.slice(o[k + 1] + 1, o[k + 2]));
+          }
+          c.#route(sub, headers, body, null);
         }
-        c.#route(data.slice(o[ptr / 4], o[ptr / 4 + 1]), headers, data.slice(from, to), null);
       },
       receipt: (headers) => {
         const c = ref.deref();

@@ -685,7 +685,7 @@ async fn a_double_that_answers_from_inside_send_does_not_panic() {
     let driver = Rc::new(Driver::new(config(), {
         let log = Rc::clone(&log);
         let me = Rc::clone(&me);
-        move |event, _| {
+        move |event| {
             let line = match event {
                 Event::Connected(_) => "connected".to_owned(),
                 Event::Message { frame, .. } => {

@@ -99,7 +99,7 @@ impl Client {
             timeout_ms: 15_000,
             ..Config::default()
         };
-        let driver = Driver::new(config, move |e, _| sink.borrow_mut().push_back(e));
+        let driver = Driver::new(config, move |e| sink.borrow_mut().push_back(e));
         let mut headers = Headers::new();
         headers.push("host", "/");
         headers.push("login", "guest");

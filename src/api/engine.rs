@@ -14,7 +14,7 @@ use crate::core::session::{
     Config, Event, HeartbeatConfig, ReconnectConfig, Session, SessionError, State,
 };
 use crate::io::text::TextHelper;
-use crate::io::{Driver, OpenOptions, SocketLike, Source, Target};
+use crate::io::{Driver, OpenOptions, Report, SocketLike, Source, Target};
 
 #[wasm_bindgen]
 extern "C" {
@@ -125,7 +125,7 @@ impl Engine {
             seed: options.seed() as u64,
         };
         Engine {
-            driver: Driver::new(config, dispatcher(Rc::new(sink))),
+            driver: Driver::new(config, Dispatcher::new(Rc::new(sink))),
             options: OpenOptions {
                 protocols,
                 binary: options.binary(),
@@ -349,64 +349,160 @@ pub fn set_text_helper(helper: TextHelper, known_names: Vec<String>) {
     set_known_names(known_names);
 }
 
-/// Turns session events into calls on the JS sink.
-fn dispatcher(sink: Rc<Sink>) -> impl FnMut(Event, Option<&Source>) {
-    let mut reused = Reused::default();
-    move |event, source| match event {
-        Event::StateChanged(state) => sink.state(state_index(state)),
-        Event::Connected(frame) => {
-            sink.connected(&pack(&frame.headers));
+/// Turns session events into calls on the JS sink. MESSAGE frames that are slices of one text
+/// message are held back and go out together in one call, before any other event and when the
+/// session is idle: a socket message of many frames crosses to JS once.
+struct Dispatcher {
+    sink: Rc<Sink>,
+    reused: Reused,
+    /// Held-back frames, each as: header count, body start and end, subscription start and
+    /// end, then each header's start, colon and end (see [`head_offsets`]).
+    batch: Vec<u32>,
+    frames: u32,
+    /// The text message they are slices of.
+    batch_source: Option<Rc<Source>>,
+}
+
+impl Dispatcher {
+    fn new(sink: Rc<Sink>) -> Self {
+        Dispatcher {
+            sink,
+            reused: Reused::default(),
+            batch: Vec::new(),
+            frames: 0,
+            batch_source: None,
         }
-        Event::Message {
+    }
+
+    /// Sends the held-back frames.
+    fn flush(&mut self) {
+        if let Some(source) = self.batch_source.take() {
+            let frames = std::mem::take(&mut self.frames);
+            self.sink
+                .messages_at(self.batch.as_ptr() as u32, frames, &source.text);
+            self.batch.clear();
+            if self.batch.capacity() > 1 << 16 {
+                self.batch = Vec::new(); // do not keep a huge batch's buffer
+            }
+        }
+    }
+
+    /// Holds `frame` back if it is a slice of `source` written plainly; `false` if not.
+    #[cfg_attr(webstomp_speed, optimize(speed))]
+    fn hold(
+        &mut self,
+        frame: &Frame,
+        known: bool,
+        (frame_at, body_at): (u64, u64),
+        source: &Rc<Source>,
+    ) -> bool {
+        let Some(head) = source.span(frame_at, 0).map(|(head, _)| head) else {
+            return false;
+        };
+        let Some((from, to)) = source.span(body_at, frame.body.len()) else {
+            return false;
+        };
+        if self
+            .batch_source
+            .as_ref()
+            .is_some_and(|held| !Rc::ptr_eq(held, source))
+        {
+            self.flush();
+        }
+        let at = self.batch.len();
+        self.batch.extend_from_slice(&[0, from, to]);
+        match head_offsets(&mut self.batch, frame, head, from, known) {
+            Some(count) => {
+                if let Some(first) = self.batch.get_mut(at) {
+                    *first = count as u32;
+                }
+                self.frames += 1;
+                self.batch_source = Some(Rc::clone(source));
+                true
+            }
+            None => {
+                self.batch.truncate(at);
+                false
+            }
+        }
+    }
+}
+
+impl Report for Dispatcher {
+    fn event(&mut self, event: Event, source: Option<&Rc<Source>>) {
+        if let Event::Message {
             frame,
             subscription,
             known,
             frame_at,
             body_at,
-        } => {
+        } = event
+        {
+            let at = (frame_at, body_at);
+            if source.is_some_and(|s| self.hold(&frame, known, at, s)) {
+                return;
+            }
+            self.flush();
             let sub = if known { subscription.as_deref() } else { None };
-            message(&sink, &mut reused, &frame, sub, (frame_at, body_at), source);
+            message(&self.sink, &mut self.reused, &frame, sub, body_at, source);
+            return;
         }
-        Event::Receipt { frame, .. } => {
-            sink.receipt(&pack(&frame.headers));
+        self.flush();
+        match event {
+            Event::StateChanged(state) => self.sink.state(state_index(state)),
+            Event::Connected(frame) => {
+                self.sink.connected(&pack(&frame.headers));
+            }
+            Event::Receipt { frame, .. } => {
+                self.sink.receipt(&pack(&frame.headers));
+            }
+            Event::ServerError(frame) => {
+                self.sink.error(&pack(&frame.headers), &frame.body);
+            }
+            Event::ProtocolError(message) => self.sink.log(&message),
+            Event::Closed {
+                code,
+                reason,
+                was_clean,
+                after_disconnect,
+            } => {
+                self.sink.closed(code, &reason, was_clean, after_disconnect);
+                self.sink
+                    .drop_receipts("the connection closed before the receipt came");
+            }
+            Event::Lost {
+                code,
+                reason,
+                was_clean,
+                attempt,
+                delay_ms,
+            } => self
+                .sink
+                .lost(code, &reason, was_clean, attempt, delay_ms as f64),
+            Event::TransactionAborted(id) => {
+                let mut line = String::from("transaction ");
+                line.push_str(&id);
+                line.push_str(" was aborted: the connection it began on was lost");
+                self.sink.log(&line);
+            }
+            Event::ReceiptDropped { id, reason } => self.sink.drop_receipt(&id, &reason),
+            Event::Debug(line) => self.sink.log(&line),
+            Event::Close { .. } | Event::Reconnect { .. } => {}
+            Event::Message { .. } => {}
         }
-        Event::ServerError(frame) => {
-            sink.error(&pack(&frame.headers), &frame.body);
-        }
-        Event::ProtocolError(message) => sink.log(&message),
-        Event::Closed {
-            code,
-            reason,
-            was_clean,
-            after_disconnect,
-        } => {
-            sink.closed(code, &reason, was_clean, after_disconnect);
-            sink.drop_receipts("the connection closed before the receipt came");
-        }
-        Event::Lost {
-            code,
-            reason,
-            was_clean,
-            attempt,
-            delay_ms,
-        } => sink.lost(code, &reason, was_clean, attempt, delay_ms as f64),
-        Event::TransactionAborted(id) => {
-            let mut line = String::from("transaction ");
-            line.push_str(&id);
-            line.push_str(" was aborted: the connection it began on was lost");
-            sink.log(&line);
-        }
-        Event::ReceiptDropped { id, reason } => sink.drop_receipt(&id, &reason),
-        Event::Debug(line) => sink.log(&line),
-        Event::Close { .. } | Event::Reconnect { .. } => {}
+    }
+
+    fn idle(&mut self) -> bool {
+        let held = self.frames > 0;
+        self.flush();
+        held
     }
 }
 
-/// The buffers a MESSAGE is packed into, reused from frame to frame.
+/// The buffer a MESSAGE is packed into, reused from frame to frame.
 #[derive(Default)]
 struct Reused {
     packed: Vec<u8>,
-    offsets: Vec<u32>,
 }
 
 /// Hands a MESSAGE to the sink; `sub` is its subscription when that is live.
@@ -416,31 +512,16 @@ fn message(
     reused: &mut Reused,
     frame: &Frame,
     sub: Option<&str>,
-    (frame_at, body_at): (u64, u64),
-    source: Option<&Source>,
+    body_at: u64,
+    source: Option<&Rc<Source>>,
 ) {
     let sub = sub.unwrap_or("");
-    let known = !sub.is_empty();
-    // A frame that came in an ASCII text message is a slice of it: its body, and its
-    // headers too when they are written plainly. Nothing to decode.
-    let span = source.and_then(|s| {
-        let head = s.span(frame_at, 0)?.0;
-        let (from, to) = s.span(body_at, frame.body.len())?;
-        Some((s, head, from, to))
-    });
-    if let Some((source, head, from, to)) = span {
-        if let Some(count) = head_offsets(&mut reused.offsets, frame, head, from, known) {
-            sink.message_at(
-                reused.offsets.as_ptr() as u32,
-                count,
-                &source.text,
-                from,
-                to,
-            );
-        } else {
-            let (_, count) = pack_message(&mut reused.packed, sub, &frame.headers, b"");
-            sink.message_text(&reused.packed, count, &source.text, from, to);
-        }
+    // A body that came in an ASCII text message is a slice of it: nothing to decode. (Its
+    // headers are too when they are written plainly: see `Dispatcher::hold`.)
+    let span = source.and_then(|s| s.span(body_at, frame.body.len()).map(|span| (s, span)));
+    if let Some((source, (from, to))) = span {
+        let (_, count) = pack_message(&mut reused.packed, sub, &frame.headers, b"");
+        sink.message_text(&reused.packed, count, &source.text, from, to);
     } else {
         let (head, count) = pack_message(&mut reused.packed, sub, &frame.headers, &frame.body);
         let utf8 = std::str::from_utf8(&frame.body).is_ok();

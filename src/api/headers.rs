@@ -96,9 +96,10 @@ fn push_clean_bytes(out: &mut Vec<u8>, s: &str) {
 /// Where a frame's subscription and headers are in the text it came in, for a frame whose head
 /// there is exactly `COMMAND\n`, then `name:value\n` per header, then `\n`: no CR and no
 /// escape, so each header's text is a slice of the message. `head` and `body` are the offsets of
-/// the frame and of its body. Fills `out` with the subscription value's start and end (0, 0 when
-/// `sub` is false), then the start, colon and end of each header, repeats left out (the first
-/// value wins), and returns the number of headers; `None` when the head is not that plain.
+/// the frame and of its body. Appends to `out` the subscription value's start and end (0, 0
+/// when `sub` is false), then the start, colon and end of each header, repeats left out (the
+/// first value wins), and returns the number of headers; `None`, appending nothing, when the
+/// head is not that plain.
 /// A header's start is [`KNOWN_NAME`] plus an index for a name of the known list.
 #[cfg_attr(webstomp_speed, optimize(speed))]
 pub fn head_offsets(
@@ -115,7 +116,7 @@ pub fn head_offsets(
     if u32::try_from(plain).ok()? != body.checked_sub(head)? {
         return None;
     }
-    out.clear();
+    let base = out.len();
     out.extend_from_slice(&[0, 0]);
     let mut at = head + command as u32 + 1;
     let mut count = 0;
@@ -127,8 +128,8 @@ pub fn head_offsets(
             let repeat = frame.headers.iter().take(i).any(|(e, _)| same(e, name));
             if !repeat {
                 if sub && same(name, "subscription") {
-                    out[0] = colon + 1;
-                    out[1] = end;
+                    out[base] = colon + 1;
+                    out[base + 1] = end;
                 }
                 let start = match known.iter().position(|k| same(k, name)) {
                     Some(k) => KNOWN_NAME + k as u32,

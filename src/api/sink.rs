@@ -34,19 +34,13 @@ extern "C" {
         from: u32,
         to: u32,
     );
-    /// A MESSAGE all of whose text is in `text`: the `u32`s at address `offsets` in WebAssembly
-    /// memory (read during the call only) hold the subscription's start and end, then `count`
-    /// headers' start, colon and end (see [`head_offsets`](super::headers::head_offsets)); the
-    /// body is `text.slice(from, to)`. An address, not a slice: no view is made per message.
-    #[wasm_bindgen(method, structural, js_name = messageAt)]
-    pub fn message_at(
-        this: &Sink,
-        offsets: u32,
-        count: usize,
-        text: &js_sys::JsString,
-        from: u32,
-        to: u32,
-    );
+    /// `frames` MESSAGE frames all of whose text is in `text`: the `u32`s at address `ptr` in
+    /// WebAssembly memory hold, per frame, its header count, body start and end, subscription
+    /// start and end, then each header's start, colon and end (see
+    /// [`head_offsets`](super::headers::head_offsets)). An address, not a slice: the memory
+    /// may grow while user callbacks run, and JS makes its view again when it does.
+    #[wasm_bindgen(method, structural, js_name = messagesAt)]
+    pub fn messages_at(this: &Sink, ptr: u32, frames: u32, text: &js_sys::JsString);
     /// A RECEIPT.
     #[wasm_bindgen(method, structural)]
     pub fn receipt(this: &Sink, headers: &str);

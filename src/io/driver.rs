@@ -48,8 +48,24 @@ impl Source {
     }
 }
 
-/// What the driver reports to: each session event, with the text message it came from.
-pub type OnEvent = Box<dyn FnMut(Event, Option<&Source>)>;
+/// What the driver reports to.
+pub trait Report {
+    /// A session event, with the ASCII text message it came from (if it came in one).
+    fn event(&mut self, event: Event, source: Option<&Rc<Source>>);
+
+    /// The session has no more events for now: anything held back goes out. Returns whether
+    /// JS code ran (which may have queued new events).
+    fn idle(&mut self) -> bool {
+        false
+    }
+}
+
+/// A closure gets each event as it comes (without its source).
+impl<F: FnMut(Event)> Report for F {
+    fn event(&mut self, event: Event, _: Option<&Rc<Source>>) {
+        self(event)
+    }
+}
 
 /// The transport a driver runs on.
 enum Transport {
@@ -77,7 +93,7 @@ struct Shared {
     session: RefCell<Session>,
     transport: RefCell<Option<Transport>>,
     timer: RefCell<Option<(u64, Timeout)>>,
-    on_event: RefCell<OnEvent>,
+    on_event: RefCell<Box<dyn Report>>,
     /// The text message being delivered, when it is ASCII.
     source: Cell<Option<Rc<Source>>>,
     pumping: Cell<bool>,
@@ -110,7 +126,7 @@ impl Driver {
     /// A driver for a session with `config`, reporting every session event to `on_event`.
     /// It has no transport until [`Driver::attach`], [`Driver::open`] (after
     /// [`Driver::set_target`]), [`Driver::open_websocket`] or [`Driver::open_sockjs`].
-    pub fn new(config: Config, on_event: impl FnMut(Event, Option<&Source>) + 'static) -> Driver {
+    pub fn new(config: Config, on_event: impl Report + 'static) -> Driver {
         Driver {
             shared: Rc::new(Shared {
                 session: RefCell::new(Session::new(config)),
@@ -443,6 +459,8 @@ fn pump(shared: &Rc<Shared>) {
         }
         let event = shared.session.borrow_mut().poll_event();
         match event {
+            // Held-back events go out; their callbacks may have queued more.
+            None if report_idle(shared) => continue,
             None => break,
             Some(Event::Close { code, reason }) => {
                 if let Some(t) = shared.transport.borrow().as_ref() {
@@ -473,7 +491,15 @@ fn report(shared: &Shared, event: Event) {
     if let Ok(mut on_event) = shared.on_event.try_borrow_mut() {
         let source = shared.source.take();
         shared.source.set(source.clone());
-        on_event(event, source.as_deref());
+        on_event.event(event, source.as_ref());
+    }
+}
+
+/// Tells the reporter that the session is idle; whether JS ran.
+fn report_idle(shared: &Shared) -> bool {
+    match shared.on_event.try_borrow_mut() {
+        Ok(mut on_event) => on_event.idle(),
+        Err(_) => false,
     }
 }
 

@@ -7,6 +7,6 @@ pub mod target;
 pub mod text;
 pub mod transport;
 
-pub use driver::{Driver, Source};
+pub use driver::{Driver, Report, Source};
 pub use socket::SocketLike;
 pub use target::{OpenOptions, Target};

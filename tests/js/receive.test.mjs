@@ -157,4 +157,37 @@ describe('receiving', SUITE, () => {
       wide: 'a non-ASCII body: é',
     });
   });
+
+  test('many frames in one message: a callback that grows wasm memory or unsubscribes mid-way', async () => {
+    const got = await run(async () => {
+      const { client, sock } = await H.connectOver(W);
+      const seen = [];
+      const memory = [W.wasmMemoryBytes()];
+      const sub = client.subscribe('/q', (m) => {
+        seen.push([m.headers['message-id'], m.headers.destination, m.body]);
+        if (m.headers['message-id'] === 'm-3') {
+          // A 4 MiB frame makes the engine grow its memory while later frames wait.
+          client.send('/big', 'x'.repeat(4 << 20));
+          memory.push(W.wasmMemoryBytes());
+        }
+        if (m.headers['message-id'] === 'm-9') sub.unsubscribe();
+      });
+      client.onreceive = (m) => seen.push(['onreceive', m.headers['message-id'], m.body]);
+      let text = '';
+      for (let i = 0; i < 16; i++) {
+        text += H.frame('MESSAGE', { subscription: 'sub-0', 'message-id': `m-${i}`, destination: `/topic/t${i}` }, `body number ${i}, long enough to slice`);
+      }
+      sock.receive(text);
+      await H.until(() => seen.length === 16);
+      return { seen, memory };
+    });
+    assert.ok(got.memory[1] > got.memory[0], `memory grew: ${got.memory}`);
+    const want = [];
+    for (let i = 0; i < 16; i++) {
+      want.push(i <= 9
+        ? [`m-${i}`, `/topic/t${i}`, `body number ${i}, long enough to slice`]
+        : ['onreceive', `m-${i}`, `body number ${i}, long enough to slice`]);
+    }
+    assert.deepEqual(got.seen, want);
+  });
 });

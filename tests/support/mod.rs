@@ -85,7 +85,7 @@ impl Client {
     pub fn new(config: Config) -> Client {
         let inbox = Rc::new(RefCell::new(Inbox::default()));
         let sink = Rc::clone(&inbox);
-        let driver = Driver::new(config, move |event, _| {
+        let driver = Driver::new(config, move |event| {
             let mut inbox = sink.borrow_mut();
             match event {
                 Event::StateChanged(state) => inbox.states.push(state),
