@@ -92,11 +92,17 @@ impl Client {
     /// Connects (CONNECT as RabbitMQ's guest) over SockJS at `url` with `transports`
     /// (empty: all) and `timeout_ms` per attempt.
     fn open(url: &str, transports: &[&str], timeout_ms: u64) -> Client {
+        Client::open_with(url, transports, timeout_ms, false)
+    }
+
+    /// [`Client::open`], with the session's debug lines on or off.
+    fn open_with(url: &str, transports: &[&str], timeout_ms: u64, debug: bool) -> Client {
         let events = Rc::new(RefCell::new(VecDeque::new()));
         let sink = events.clone();
         let config = Config {
             heartbeat: HeartbeatConfig::OFF,
             timeout_ms: 15_000,
+            debug,
             ..Config::default()
         };
         let driver = Driver::new(config, move |e| sink.borrow_mut().push_back(e));
@@ -362,6 +368,28 @@ async fn refused_upgrade_falls_back_to_xhr_streaming() {
 }
 
 #[wasm_bindgen_test]
+async fn the_debug_log_says_why_a_transport_was_given_up() {
+    let client = Client::open_with(env_url!("SOCKJS_REFUSE_URL"), &[], 5000, true);
+    client.connected().await;
+    let notes: Vec<String> = client
+        .events
+        .borrow()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Debug(line) if line.starts_with("SockJS ") => Some(line.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("SockJS websocket failed (")
+            && notes[0].ends_with("); trying the next transport"),
+        "{notes:?}"
+    );
+    client.disconnect().await;
+}
+
+#[wasm_bindgen_test]
 async fn hanging_upgrade_falls_back_to_xhr_streaming_after_the_attempt_timeout() {
     let ms = falls_back(env_url!("SOCKJS_HANG_URL"), 1000, "xhr-streaming").await;
     console_log!("upgrade hanging (timeout 1000 ms): xhr-streaming after {ms:.0} ms");
@@ -584,11 +612,12 @@ async fn failing_info_closes_with_1002() {
 
 /// What a bare [`SockJs`] reported: an [`Input`] with its data copied.
 #[derive(Debug)]
-#[allow(dead_code)] // `Fail`'s text is read only in failure messages (Debug)
+#[allow(dead_code)] // `Fail`'s and `Note`'s texts are read only in failure messages (Debug)
 enum Got {
     Open(Option<String>),
     Data(Vec<u8>),
     Fail(String),
+    Note(String),
     Closed {
         code: u16,
         reason: String,
@@ -605,6 +634,7 @@ fn recorder() -> (Link, Rc<RefCell<Vec<Got>>>) {
             Input::Open(p) => Got::Open(p),
             Input::Data(d) | Input::Text { bytes: d, .. } => Got::Data(d.to_vec()),
             Input::Fail(f) => Got::Fail(f),
+            Input::Note(n) => Got::Note(n),
             Input::Closed {
                 code,
                 reason,

@@ -389,6 +389,7 @@ fn deliver(shared: &Rc<Shared>, input: Input<'_>) {
                 }
                 session.handle_data(now, bytes)
             }
+            Input::Note(line) => session.note(&line),
             Input::Fail(reason) => {
                 // Closing here could run the socket's `onclose` at once (a test double may),
                 // and that would drop the transport under this borrow: leave it to `pump`.

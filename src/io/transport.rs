@@ -21,6 +21,8 @@ pub enum Input<'a> {
         /// Whether `text` is all ASCII.
         ascii: bool,
     },
+    /// A line for the debug log (a SockJS transport that failed, and the next one tried).
+    Note(String),
     /// The transport failed in a way it cannot report as a close; it will be closed.
     Fail(String),
     /// The transport closed.

@@ -314,6 +314,13 @@ impl Session {
         self.debug
     }
 
+    /// A line from the transport for the debug log (an [`Event::Debug`] when debug is on).
+    pub fn note(&mut self, line: &str) {
+        if self.debug {
+            self.debug_line("", line.to_owned());
+        }
+    }
+
     /// Turns [`Event::Debug`] lines on or off.
     pub fn set_debug(&mut self, on: bool) {
         self.debug = on;

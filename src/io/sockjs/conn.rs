@@ -309,7 +309,22 @@ impl Conn {
         };
         match phase {
             Phase::Closed => {}
-            Phase::Trying(_) if falls_back(code) => self.next_attempt(),
+            Phase::Trying(t) if falls_back(code) => {
+                // Why the fallback happened is what a user debugging it needs.
+                let line = concat(&[
+                    "SockJS ",
+                    t.name(),
+                    " failed (",
+                    &decimal(code.into()),
+                    " ",
+                    &reason,
+                    "); trying the next transport",
+                ]);
+                (self.link)(Input::Note(line));
+                if self.state.borrow().epoch == epoch {
+                    self.next_attempt();
+                }
+            }
             _ => self.end(code, reason, clean),
         }
     }

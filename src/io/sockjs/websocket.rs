@@ -20,7 +20,8 @@ pub(super) fn open(conn: &Rc<Conn>, epoch: u32, url: &str) -> Result<Socket, Str
             return;
         };
         match input {
-            Input::Open(_) => {}
+            // A plain socket opens and notes nothing.
+            Input::Open(_) | Input::Note(_) => {}
             Input::Data(bytes) | Input::Text { bytes, .. } => match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     conn.frame(epoch, text);
