@@ -632,7 +632,7 @@ fn recorder() -> (Link, Rc<RefCell<Vec<Got>>>) {
     let link: Link = Rc::new(move |i: Input<'_>| {
         let got = match i {
             Input::Open(p) => Got::Open(p),
-            Input::Data(d) | Input::Text { bytes: d, .. } => Got::Data(d.to_vec()),
+            Input::Data(d) | Input::Ascii { bytes: d, .. } => Got::Data(d.to_vec()),
             Input::Fail(f) => Got::Fail(f),
             Input::Note(n) => Got::Note(n),
             Input::Closed {

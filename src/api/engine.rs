@@ -354,7 +354,8 @@ pub fn set_text_helper(helper: TextHelper, known_names: Vec<String>) {
 /// session is idle: a socket message of many frames crosses to JS once.
 struct Dispatcher {
     sink: Rc<Sink>,
-    reused: Reused,
+    /// The buffer a MESSAGE that is not held back is packed into, reused from frame to frame.
+    packed: Vec<u8>,
     /// Held-back frames, each as: header count, body start and end, subscription start and
     /// end, then each header's start, colon and end (see [`head_offsets`]).
     batch: Vec<u32>,
@@ -367,7 +368,7 @@ impl Dispatcher {
     fn new(sink: Rc<Sink>) -> Self {
         Dispatcher {
             sink,
-            reused: Reused::default(),
+            packed: Vec::new(),
             batch: Vec::new(),
             frames: 0,
             batch_source: None,
@@ -430,25 +431,26 @@ impl Dispatcher {
 
 impl Report for Dispatcher {
     fn event(&mut self, event: Event, source: Option<&Rc<Source>>) {
-        if let Event::Message {
-            frame,
-            subscription,
-            known,
-            frame_at,
-            body_at,
-        } = event
-        {
-            let at = (frame_at, body_at);
-            if source.is_some_and(|s| self.hold(&frame, known, at, s)) {
-                return;
-            }
+        if !matches!(event, Event::Message { .. }) {
             self.flush();
-            let sub = if known { subscription.as_deref() } else { None };
-            message(&self.sink, &mut self.reused, &frame, sub, body_at, source);
-            return;
         }
-        self.flush();
         match event {
+            Event::Message {
+                frame,
+                subscription,
+                known,
+                frame_at,
+                body_at,
+            } => {
+                let at = (frame_at, body_at);
+                if source.is_some_and(|s| self.hold(&frame, known, at, s)) {
+                    return;
+                }
+                self.flush();
+                let sub = if known { subscription.as_deref() } else { None };
+                let source = source.map(|s| &**s);
+                message(&self.sink, &mut self.packed, &frame, sub, body_at, source);
+            }
             Event::StateChanged(state) => self.sink.state(state_index(state)),
             Event::Connected(frame) => {
                 self.sink.connected(&pack(&frame.headers));
@@ -488,7 +490,6 @@ impl Report for Dispatcher {
             Event::ReceiptDropped { id, reason } => self.sink.drop_receipt(&id, &reason),
             Event::Debug(line) => self.sink.log(&line),
             Event::Close { .. } | Event::Reconnect { .. } => {}
-            Event::Message { .. } => {}
         }
     }
 
@@ -499,36 +500,30 @@ impl Report for Dispatcher {
     }
 }
 
-/// The buffer a MESSAGE is packed into, reused from frame to frame.
-#[derive(Default)]
-struct Reused {
-    packed: Vec<u8>,
-}
-
 /// Hands a MESSAGE to the sink; `sub` is its subscription when that is live.
 #[cfg_attr(webstomp_speed, optimize(speed))]
 fn message(
     sink: &Sink,
-    reused: &mut Reused,
+    packed: &mut Vec<u8>,
     frame: &Frame,
     sub: Option<&str>,
     body_at: u64,
-    source: Option<&Rc<Source>>,
+    source: Option<&Source>,
 ) {
     let sub = sub.unwrap_or("");
     // A body that came in an ASCII text message is a slice of it: nothing to decode. (Its
     // headers are too when they are written plainly: see `Dispatcher::hold`.)
     let span = source.and_then(|s| s.span(body_at, frame.body.len()).map(|span| (s, span)));
     if let Some((source, (from, to))) = span {
-        let (_, count) = pack_message(&mut reused.packed, sub, &frame.headers, b"");
-        sink.message_text(&reused.packed, count, &source.text, from, to);
+        let (_, count) = pack_message(packed, sub, &frame.headers, b"");
+        sink.message_text(packed, count, &source.text, from, to);
     } else {
-        let (head, count) = pack_message(&mut reused.packed, sub, &frame.headers, &frame.body);
+        let (head, count) = pack_message(packed, sub, &frame.headers, &frame.body);
         let utf8 = std::str::from_utf8(&frame.body).is_ok();
-        sink.message(&reused.packed, head, count, utf8);
+        sink.message(packed, head, count, utf8);
     }
-    if reused.packed.capacity() > 1 << 20 {
-        reused.packed = Vec::new(); // do not keep a huge message's buffer
+    if packed.capacity() > 1 << 20 {
+        *packed = Vec::new(); // do not keep a huge message's buffer
     }
 }
 

@@ -69,7 +69,7 @@ pub fn pack_message(
     out.push(0);
     let mut count = 0;
     for (i, (name, value)) in headers.iter().enumerate() {
-        if headers.iter().take(i).any(|(earlier, _)| earlier == name) {
+        if repeats(headers, i, name) {
             continue;
         }
         push_clean_bytes(out, name);
@@ -125,8 +125,7 @@ pub fn head_offsets(
         for (i, (name, value)) in frame.headers.iter().enumerate() {
             let colon = at + name.len() as u32;
             let end = colon + 1 + value.len() as u32;
-            let repeat = frame.headers.iter().take(i).any(|(e, _)| same(e, name));
-            if !repeat {
+            if !repeats(&frame.headers, i, name) {
                 if sub && same(name, "subscription") {
                     out[base] = colon + 1;
                     out[base + 1] = end;
@@ -142,6 +141,14 @@ pub fn head_offsets(
         }
     });
     Some(count)
+}
+
+/// Whether entry `i`, named `name`, repeats an earlier entry's name: JS gets the first only.
+fn repeats(headers: &Headers, i: usize, name: &str) -> bool {
+    headers
+        .iter()
+        .take(i)
+        .any(|(earlier, _)| same(earlier, name))
 }
 
 /// `a == b`, with the length compared inline first: most names differ in length, and this runs

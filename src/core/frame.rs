@@ -56,10 +56,12 @@ impl Headers {
         match first {
             Some(first) => {
                 let value = value.as_ref();
-                *self = self.rebuilt(|i, n, v| match i {
-                    _ if i == first => Some((n, value)),
-                    _ if n == name => None,
-                    _ => Some((n, v)),
+                *self = self.rebuilt(|i, n, v| {
+                    if i == first {
+                        Some((n, value))
+                    } else {
+                        (n != name).then_some((n, v))
+                    }
                 });
             }
             None => self.push(name, value),

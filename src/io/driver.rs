@@ -94,7 +94,7 @@ struct Shared {
     transport: RefCell<Option<Transport>>,
     timer: RefCell<Option<(u64, Timeout)>>,
     on_event: RefCell<Box<dyn Report>>,
-    /// The text message being delivered, when it is ASCII.
+    /// The ASCII text message being delivered, if any.
     source: Cell<Option<Rc<Source>>>,
     pumping: Cell<bool>,
     target: RefCell<Target>,
@@ -375,18 +375,16 @@ fn deliver(shared: &Rc<Shared>, input: Input<'_>) {
                 }
                 session.handle_open(now, protocol.as_deref())
             }
-            Input::Data(_) | Input::Text { .. } if shared.failed.get() => return,
+            Input::Data(_) | Input::Ascii { .. } if shared.failed.get() => return,
             Input::Data(bytes) => session.handle_data(now, bytes),
-            Input::Text { bytes, text, ascii } => {
-                if ascii {
-                    let start = session.input_position();
-                    let source = Source {
-                        text,
-                        start,
-                        end: start.saturating_add(bytes.len() as u64),
-                    };
-                    outer = Some(shared.source.replace(Some(Rc::new(source))));
-                }
+            Input::Ascii { bytes, text } => {
+                let start = session.input_position();
+                let source = Source {
+                    text,
+                    start,
+                    end: start.saturating_add(bytes.len() as u64),
+                };
+                outer = Some(shared.source.replace(Some(Rc::new(source))));
                 session.handle_data(now, bytes)
             }
             Input::Note(line) => session.note(&line),

@@ -173,9 +173,13 @@ fn on_event(kind: Kind, socket: &SocketLike, link: &Link, e: &SocketEvent) {
             // A string goes in with one call to the JS helper; anything else comes back.
             let data = e.data();
             let data = text::with_buffer(move |bytes| match text::encode(&data, bytes) {
-                Some(ascii) => {
+                Some(true) => {
                     let text: JsString = data.unchecked_into();
-                    link(Input::Text { bytes, text, ascii });
+                    link(Input::Ascii { bytes, text });
+                    None
+                }
+                Some(false) => {
+                    link(Input::Data(bytes));
                     None
                 }
                 None => Some(data),

@@ -91,12 +91,11 @@ pub fn encode(data: &JsValue, out: &mut Vec<u8>) -> Option<bool> {
     }
 }
 
-/// [`encode`] with room for any text, through `TextEncoder`.
+/// [`encode`] with room for any text, through `TextEncoder`; `out` is empty.
 fn encode_slowly(text: &JsString, out: &mut Vec<u8>) -> bool {
     let units = text.length() as usize;
     // A UTF-16 unit takes at most 3 bytes (a surrogate pair, 2 units, takes 4).
     let room = units.saturating_mul(3);
-    out.clear();
     out.reserve(room);
     let written = ENCODER.with(|encoder| {
         // SAFETY: the view covers `out`'s spare capacity, and nothing allocates (which

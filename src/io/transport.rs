@@ -11,15 +11,13 @@ pub enum Input<'a> {
     Open(Option<String>),
     /// Bytes of the STOMP stream.
     Data(&'a [u8]),
-    /// A text message of the STOMP stream: its UTF-8 bytes and the JS string itself, whose
-    /// UTF-16 offsets are byte offsets when it is all ASCII (`ascii`).
-    Text {
-        /// The UTF-8 encoding of `text`.
+    /// An all-ASCII text message of the STOMP stream: its bytes, and the JS string itself,
+    /// whose UTF-16 offsets are its byte offsets. (Other text comes as [`Input::Data`].)
+    Ascii {
+        /// The bytes of `text`.
         bytes: &'a [u8],
         /// The message as received.
         text: JsString,
-        /// Whether `text` is all ASCII.
-        ascii: bool,
     },
     /// A line for the debug log (a SockJS transport that failed, and the next one tried).
     Note(String),

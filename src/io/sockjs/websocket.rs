@@ -22,7 +22,7 @@ pub(super) fn open(conn: &Rc<Conn>, epoch: u32, url: &str) -> Result<Socket, Str
         match input {
             // A plain socket opens and notes nothing.
             Input::Open(_) | Input::Note(_) => {}
-            Input::Data(bytes) | Input::Text { bytes, .. } => match std::str::from_utf8(bytes) {
+            Input::Data(bytes) | Input::Ascii { bytes, .. } => match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     conn.frame(epoch, text);
                 }
