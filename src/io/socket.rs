@@ -1,6 +1,10 @@
 //! The WebSocket transport: a browser `WebSocket` (opened from a `ws://` URL) or any object of
 //! the same shape handed to `over()`. Both are driven through the same duck-typed binding.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
 use js_sys::{ArrayBuffer, JsString, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -64,6 +68,10 @@ const CLOSED: f64 = 3.0;
 // re-enters the handler (wasm-bindgen refuses to re-enter an `FnMut` closure).
 type Handler = Closure<dyn Fn(SocketEvent)>;
 
+/// The close an `error` event stands for, reported a moment later unless the socket's own
+/// `close` event comes first (see [`on_event`]). Dropped with the socket, which cancels it.
+type StrayError = Rc<RefCell<Option<Timeout>>>;
+
 /// A socket taken over by the client. Dropping it clears the socket's handlers and frees the
 /// closures, so a closed client leaves no listener behind.
 pub struct Socket {
@@ -94,10 +102,12 @@ impl Socket {
         socket.set_binary_type("arraybuffer");
         // One closure type for the four handlers (the event kind is captured): every closure
         // type costs its own glue.
+        let stray = StrayError::default();
         let handler = |kind: Kind| {
             let link = link.clone();
             let socket = socket.clone();
-            Handler::new(move |e: SocketEvent| on_event(kind, &socket, &link, &e))
+            let stray = stray.clone();
+            Handler::new(move |e: SocketEvent| on_event(kind, &socket, &link, &stray, &e))
         };
         let on_open = handler(Kind::Open);
         let on_message = handler(Kind::Message);
@@ -166,7 +176,7 @@ enum Kind {
     Error,
 }
 
-fn on_event(kind: Kind, socket: &SocketLike, link: &Link, e: &SocketEvent) {
+fn on_event(kind: Kind, socket: &SocketLike, link: &Link, stray: &StrayError, e: &SocketEvent) {
     match kind {
         Kind::Open => link(Input::Open(protocol_of(socket))),
         Kind::Message => {
@@ -196,6 +206,7 @@ fn on_event(kind: Kind, socket: &SocketLike, link: &Link, e: &SocketEvent) {
             }
         }
         Kind::Close => {
+            stray.borrow_mut().take();
             let code = e.code().as_f64().map_or(1006, |c| c as u16);
             let reason = e.reason().as_string().unwrap_or_default();
             let clean = e.was_clean().as_bool().unwrap_or(code == 1000);
@@ -207,15 +218,19 @@ fn on_event(kind: Kind, socket: &SocketLike, link: &Link, e: &SocketEvent) {
         }
         // A failed connection fires `error` and then `close`, except when the browser refused
         // it outright (a Content-Security-Policy block): then only `error` comes, the socket
-        // already CLOSED. Reporting the close here covers both; the driver drops the socket
-        // at once, so a `close` event after it is never seen.
+        // already CLOSED. The close is reported a task later, so that a `close` event (with its
+        // code) and the messages WebKit may still deliver after `error` come first.
         Kind::Error => {
             if socket.ready_state().as_f64() == Some(CLOSED) {
-                link(Input::Closed {
-                    code: 1006,
-                    reason: "the connection failed".to_owned(),
-                    clean: false,
+                let link = link.clone();
+                let report = Timeout::new(0, move || {
+                    link(Input::Closed {
+                        code: 1006,
+                        reason: "the connection failed".to_owned(),
+                        clean: false,
+                    })
                 });
+                stray.borrow_mut().replace(report);
             }
         }
     }
